@@ -1,0 +1,111 @@
+import { realSleep, type Now, type Random, type Sleep } from "./clock";
+import { NetworkError, ProviderError, TimeoutError, VendorApiError } from "./errors";
+import type { RetryDecision, RetryKind } from "./retry-policy";
+
+/** Reported before each retry. Carries no secret. */
+export interface RetryEvent {
+  /** e.g. `DingTalk subscribe`. */
+  operation: string;
+  /** e.g. `ORG:ding123`. */
+  target: string;
+  /** The attempt that just failed, from 1. */
+  attempt: number;
+  maxAttempts: number;
+  /** Wait before the next attempt. */
+  delayMs: number;
+  kind: RetryKind;
+  /** Short cause, e.g. `503 operationTimeout`. */
+  reason: string;
+}
+
+/** Settings of {@link withRetry}. */
+export interface RetryOptions {
+  /** What is being acted on, for {@link RetryEvent.target}. */
+  target: string;
+  /** Attempts, the first one included. */
+  maxAttempts: number;
+  /** No retry starts once this much time would have passed since the first attempt. */
+  maxElapsedMs: number;
+  /** @default 250 */
+  baseDelayMs?: number;
+  /** Cap of the backoff (server hints are not capped). @default 8000 */
+  maxDelayMs?: number;
+  sleep?: Sleep;
+  now?: Now;
+  random?: Random;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempt-1))). */
+export function backoffDelay(attempt: number, random: Random, baseDelayMs = 250, maxDelayMs = 8000): number {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** A short, secret-free cause for logs: `503 operationTimeout`, `network error (ECONNRESET)`, `timeout (deadline)`. */
+export function describeFailure(error: unknown): string {
+  if (VendorApiError.isInstance(error)) return [String(error.httpStatus), error.vendorCode].filter(Boolean).join(" ");
+  if (TimeoutError.isInstance(error)) return `timeout (${error.phase})`;
+  if (NetworkError.isInstance(error)) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === "string" ? `network error (${code})` : "network error";
+  }
+  return ProviderError.isInstance(error) ? error.code : "error";
+}
+
+/** The one log line written per retry. */
+export function formatRetryEvent(event: RetryEvent): string {
+  return (
+    `${event.operation} ${event.target}: attempt ${event.attempt}/${event.maxAttempts} failed (${event.reason}); ` +
+    `retrying in ${(event.delayMs / 1000).toFixed(1)} s`
+  );
+}
+
+/**
+ * Runs `fn` until it succeeds, `classify` says the failure is final, or the attempt or elapsed-time
+ * budget runs out; the last failure is then rethrown. Server-advised delays win over backoff.
+ * @param operation label such as `DingTalk subscribe`.
+ */
+export async function withRetry<T>(
+  operation: string,
+  fn: (attempt: number) => Promise<T>,
+  classify: (error: unknown) => RetryDecision,
+  options: RetryOptions,
+): Promise<T> {
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const startedAt = now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      const decision = classify(error);
+      if (!decision.retry) throw markAttempts(error, attempt, false);
+      const delayMs =
+        decision.delayMs ?? backoffDelay(attempt, random, options.baseDelayMs, options.maxDelayMs);
+      const elapsed = now() - startedAt;
+      if (attempt >= options.maxAttempts || elapsed + delayMs > options.maxElapsedMs) {
+        throw markAttempts(error, attempt, true);
+      }
+      options.onRetry?.({
+        operation,
+        target: options.target,
+        attempt,
+        maxAttempts: options.maxAttempts,
+        delayMs,
+        kind: decision.kind,
+        reason: describeFailure(error),
+      });
+      await sleep(delayMs);
+    }
+  }
+}
+
+function markAttempts(error: unknown, attempts: number, exhausted: boolean): unknown {
+  if (attempts > 1 && ProviderError.isInstance(error)) {
+    error.attempts = attempts;
+    if (exhausted) error.message += ` Gave up after ${attempts} attempts.`;
+  }
+  return error;
+}

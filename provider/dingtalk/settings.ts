@@ -1,0 +1,92 @@
+import { ConfigError } from "../core/errors";
+import { parseEndpoint } from "../core/endpoint";
+import { normalizeClientOptions, type ClientOptions } from "../core/options";
+import { describeSetting, type SettingName, SettingsSource } from "../config/settings-source";
+import { readClientOptions } from "../config/client-options";
+import type { DingTalkCredentials } from "./credentials";
+
+/** DingTalk's default endpoint; `https://api.dingtalk.io` is the international one. */
+export const DEFAULT_DINGTALK_ENDPOINT = "https://api.dingtalk.com";
+
+/** Every DingTalk setting: its stack config key and environment variable. */
+export const DINGTALK_SETTINGS = {
+  appKey: { config: "dingtalk:appKey", env: "DINGTALK_APP_KEY" },
+  appSecret: { config: "dingtalk:appSecret", env: "DINGTALK_APP_SECRET" },
+  suiteKey: { config: "dingtalk:suiteKey", env: "DINGTALK_SUITE_KEY" },
+  suiteSecret: { config: "dingtalk:suiteSecret", env: "DINGTALK_SUITE_SECRET" },
+  suiteTicket: { config: "dingtalk:suiteTicket", env: "DINGTALK_SUITE_TICKET" },
+  authCorpId: { config: "dingtalk:authCorpId", env: "DINGTALK_AUTH_CORP_ID" },
+  accessToken: { config: "dingtalk:accessToken", env: "DINGTALK_ACCESS_TOKEN" },
+  endpoint: { config: "dingtalk:endpoint", env: "DINGTALK_ENDPOINT" },
+} as const satisfies Record<string, SettingName>;
+
+/** The non-secret identity of the app, stored in state so that a change of app shows as a replacement. */
+export interface DingTalkAppIdentity {
+  /** `app`, `suite` or `accessToken` (a token obtained elsewhere). */
+  credentialKind: DingTalkCredentials["kind"] | "accessToken";
+  appKey?: string;
+  suiteKey?: string;
+  authCorpId?: string;
+}
+
+/** Everything the DingTalk provider needs, read once per provider process. */
+export interface DingTalkSettings {
+  endpoint: URL;
+  credentials: DingTalkCredentials;
+  identity: DingTalkAppIdentity;
+  options: Required<ClientOptions>;
+}
+
+const S = DINGTALK_SETTINGS;
+
+/** Reads and validates the DingTalk settings; throws a {@link ConfigError} naming the keys to set. */
+export function readDingTalkSettings(source: SettingsSource): DingTalkSettings {
+  const get = (name: SettingName) => source.get(name.config, name.env);
+  const endpoint = parseEndpoint(get(S.endpoint) ?? DEFAULT_DINGTALK_ENDPOINT, S.endpoint.config);
+  const options = normalizeClientOptions(readClientOptions(source, "dingtalk", "DINGTALK"));
+
+  const app = [S.appKey, S.appSecret].filter((n) => get(n) !== undefined);
+  const suite = [S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId].filter((n) => get(n) !== undefined);
+  const token = get(S.accessToken);
+  const chosen = [app.length > 0 && "internal app", suite.length > 0 && "third-party app", token && "access token"].filter(Boolean);
+  if (chosen.length > 1) {
+    throw new ConfigError(
+      `DingTalk credentials conflict: settings for ${chosen.join(" and ")} are all set. Set exactly one of: ` +
+        `${keys([S.appKey, S.appSecret])}; or ${keys([S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId])}; or ${keys([S.accessToken])}.`,
+    );
+  }
+  if (app.length > 0) {
+    requireAll([S.appKey, S.appSecret], get, "an internal app");
+    const appKey = get(S.appKey)!;
+    return { endpoint, options, credentials: { kind: "app", appKey, appSecret: get(S.appSecret)! }, identity: { credentialKind: "app", appKey } };
+  }
+  if (suite.length > 0) {
+    requireAll([S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId], get, "a third-party enterprise app");
+    const suiteKey = get(S.suiteKey)!;
+    const authCorpId = get(S.authCorpId)!;
+    return {
+      endpoint,
+      options,
+      credentials: { kind: "suite", suiteKey, suiteSecret: get(S.suiteSecret)!, suiteTicket: get(S.suiteTicket)!, authCorpId },
+      identity: { credentialKind: "suite", suiteKey, authCorpId },
+    };
+  }
+  if (token) {
+    return { endpoint, options, credentials: { kind: "token", accessToken: token }, identity: { credentialKind: "accessToken" } };
+  }
+  throw new ConfigError(
+    `DingTalk credentials are missing. Set ${keys([S.appKey, S.appSecret])} for an internal app (pulumi config set --secret dingtalk:appSecret ...), ` +
+      `or ${keys([S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId])} for a third-party enterprise app, or ${keys([S.accessToken])}.`,
+  );
+}
+
+function requireAll(names: SettingName[], get: (n: SettingName) => string | undefined, what: string): void {
+  const missing = names.filter((n) => get(n) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(`DingTalk credentials for ${what} are incomplete: set ${keys(missing)}.`);
+  }
+}
+
+function keys(names: SettingName[]): string {
+  return names.map(describeSetting).join(", ");
+}

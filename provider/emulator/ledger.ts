@@ -1,0 +1,103 @@
+/**
+ * The record of every vendor call the emulator answered (or refused to answer).
+ *
+ * @module
+ */
+
+/** Which vendor API a call went to. */
+export type LedgerVendor = "dingtalk" | "feishu";
+
+/** What the call was for; `"unknown"` for unknown paths and wrong methods. */
+export type LedgerOp = "token" | "subscribe" | "unsubscribe" | "unknown";
+
+/** The fault that shaped the answer, if any. */
+export type LedgerFault = "throttled" | "injected" | "dropped" | "hang" | "latency" | "token-expired";
+
+/** One Feishu event pair as recorded. */
+export interface LedgerEvent {
+  readonly type: string;
+  readonly subtype: string;
+}
+
+/** One call. Never holds a secret or token value. */
+export interface LedgerEntry {
+  /** 1-based order of recording. */
+  readonly seq: number;
+  /** When the call was recorded, ms (from the emulator's clock). */
+  readonly at: number;
+  /** Vendor. */
+  readonly vendor: LedgerVendor;
+  /** Operation. */
+  readonly op: LedgerOp;
+  /** HTTP method as sent. */
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** HTTP status answered; `0` when no answer was sent (dropped or hanging). */
+  readonly status: number;
+  /** Vendor code answered: DingTalk success `"ok"`, Feishu success `"0"`, `""` when no answer was sent. */
+  readonly code: string;
+  /** Non-secret app id (appKey, suiteKey, app_id), `"pre-issued"`, or `"unknown"` when unauthenticated. */
+  readonly app: string;
+  /** DingTalk: the requested scope. */
+  readonly scope?: string;
+  /** DingTalk: the requested scope id. */
+  readonly scopeId?: string;
+  /** DingTalk: the operator's unionId. */
+  readonly unionId?: string;
+  /** Feishu: the helpdesk the call authenticated as. */
+  readonly helpdeskId?: string;
+  /** Feishu: the event pairs, when they were well-formed. */
+  readonly events?: readonly LedgerEvent[];
+  /** The fault that shaped the answer. */
+  readonly fault?: LedgerFault;
+}
+
+/** A ledger entry before it gets its sequence number. */
+export type LedgerRecord = Omit<LedgerEntry, "seq">;
+
+/** The app recorded for calls whose token was missing or not recognized. */
+export const UNKNOWN_APP = "unknown";
+
+const MASK = "***";
+
+/** Append-only list of calls that masks any known secret before storing. */
+export class Ledger {
+  private items: LedgerEntry[] = [];
+
+  /** @param secrets Every value that must never be stored (tokens and configured secrets). */
+  constructor(private readonly secrets: () => Iterable<string>) {}
+
+  /** Stores one call, with every known secret masked out of its string fields. */
+  record(entry: LedgerRecord): LedgerEntry {
+    const secrets = [...this.secrets()].filter((s) => s.length > 0);
+    const stored = mask({ seq: this.items.length + 1, ...entry }, secrets);
+    this.items.push(stored);
+    return stored;
+  }
+
+  /** A copy of every entry, oldest first. */
+  entries(): LedgerEntry[] {
+    return structuredClone(this.items);
+  }
+
+  /** Forgets every entry; numbering restarts at 1. */
+  clear(): void {
+    this.items = [];
+  }
+}
+
+// Callers put secrets in unexpected fields (a token as unionId, a secret as
+// appKey); masking every string keeps the "no secret in the ledger" promise.
+function mask<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === "string") {
+    let out: string = value;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    return out as T;
+  }
+  if (Array.isArray(value)) return value.map((item: unknown) => mask(item, secrets)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, secrets)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,165 @@
+/**
+ * Access tokens the emulator issued (or was given), their lifetimes and use counts.
+ *
+ * @module
+ */
+import { randomBytes, randomInt } from "node:crypto";
+
+/** Which vendor a token belongs to; a token is only accepted by its own vendor. */
+export type TokenVendor = "dingtalk" | "feishu";
+
+/** The `app` recorded for calls made with a pre-issued token. */
+export const PRE_ISSUED_APP = "pre-issued";
+
+/** One token and what it stands for. */
+export interface IssuedToken {
+  /** The secret value. */
+  readonly value: string;
+  /** The vendor that accepts it. */
+  readonly vendor: TokenVendor;
+  /** Non-secret identity of the app it was issued to, or {@link PRE_ISSUED_APP}. */
+  readonly app: string;
+  /** DingTalk only: the organization the token acts for. */
+  readonly corpId?: string;
+  /** DingTalk only: whether the app may call the storage event APIs. */
+  readonly permitted: boolean;
+  /** Issue time, ms. */
+  readonly issuedAt: number;
+  /** Expiry time, ms (`Infinity` for pre-issued tokens). */
+  readonly expiresAt: number;
+  /** Authenticated API calls made with it since the use limit was last set. */
+  uses: number;
+}
+
+/** The result of checking the token a call presented. */
+export type Authentication =
+  | { readonly status: "ok"; readonly token: IssuedToken }
+  | { readonly status: "missing" }
+  | { readonly status: "invalid" }
+  | { readonly status: "expired"; readonly reason: "ttl" | "uses"; readonly token: IssuedToken };
+
+/** What the issuing endpoints need to know about a new or reused token. */
+export interface TokenGrant {
+  /** The token. */
+  readonly token: IssuedToken;
+  /** Whole seconds of life left. */
+  readonly expiresInSeconds: number;
+}
+
+// Feishu: "with under 30 minutes left, a new call returns a new token and both stay valid".
+const FEISHU_REFRESH_WINDOW_MS = 30 * 60 * 1000;
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** Issues, reuses and checks tokens for both vendors. */
+export class TokenStore {
+  private readonly byValue = new Map<string, IssuedToken>();
+  private readonly latest = new Map<string, IssuedToken>();
+  private maxUses: number | undefined;
+
+  /**
+   * @param now Clock in milliseconds.
+   * @param ttlSeconds Lifetime of issued tokens.
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** Registers a token that is valid from the start and never expires by time. */
+  preIssue(vendor: TokenVendor, value: string, corpId?: string): void {
+    this.remember({
+      value,
+      vendor,
+      app: PRE_ISSUED_APP,
+      ...(corpId === undefined ? {} : { corpId }),
+      permitted: true,
+      issuedAt: this.now(),
+      expiresAt: Number.POSITIVE_INFINITY,
+      uses: 0,
+    });
+  }
+
+  /** DingTalk internal app: the same token while it is valid, else a new one. */
+  dingTalkAppToken(appKey: string, corpId: string, permitted: boolean): TokenGrant {
+    const key = `dingtalk-app\u0000${appKey}`;
+    const latest = this.latest.get(key);
+    if (latest !== undefined && this.isValid(latest)) return this.grant(latest);
+    return this.grant(this.issue(key, { vendor: "dingtalk", app: appKey, corpId, permitted }, dingTalkTokenValue()));
+  }
+
+  /** DingTalk third-party enterprise app: a new token on every call. */
+  dingTalkSuiteToken(suiteKey: string, authCorpId: string): TokenGrant {
+    const key = `dingtalk-suite\u0000${suiteKey}\u0000${authCorpId}`;
+    return this.grant(
+      this.issue(key, { vendor: "dingtalk", app: suiteKey, corpId: authCorpId, permitted: true }, dingTalkTokenValue()),
+    );
+  }
+
+  /** Feishu tenant token: the same one unless under 30 minutes are left (the old one stays valid). */
+  feishuTenantToken(appId: string): TokenGrant {
+    const key = `feishu-app\u0000${appId}`;
+    const latest = this.latest.get(key);
+    if (latest !== undefined && this.isValid(latest) && latest.expiresAt - this.now() >= FEISHU_REFRESH_WINDOW_MS) {
+      return this.grant(latest);
+    }
+    return this.grant(this.issue(key, { vendor: "feishu", app: appId, permitted: true }, feishuTokenValue()));
+  }
+
+  /** Checks a presented token and, when accepted, counts one use. */
+  authenticate(vendor: TokenVendor, value: string | undefined): Authentication {
+    if (value === undefined || value === "") return { status: "missing" };
+    const token = this.byValue.get(value);
+    if (token === undefined || token.vendor !== vendor) return { status: "invalid" };
+    if (this.now() >= token.expiresAt) return { status: "expired", reason: "ttl", token };
+    if (this.maxUses !== undefined && token.uses >= this.maxUses) return { status: "expired", reason: "uses", token };
+    token.uses += 1;
+    return { status: "ok", token };
+  }
+
+  /** Sets (or lifts) the per-token use limit; use counts restart from zero. */
+  setMaxUses(maxUses: number | undefined): void {
+    this.maxUses = maxUses;
+    for (const token of this.byValue.values()) token.uses = 0;
+  }
+
+  /** Every token value ever issued or pre-issued. */
+  values(): string[] {
+    return [...this.byValue.keys()];
+  }
+
+  private isValid(token: IssuedToken): boolean {
+    return this.now() < token.expiresAt && (this.maxUses === undefined || token.uses < this.maxUses);
+  }
+
+  private issue(
+    key: string,
+    identity: Pick<IssuedToken, "vendor" | "app" | "corpId" | "permitted">,
+    value: string,
+  ): IssuedToken {
+    const issuedAt = this.now();
+    const token: IssuedToken = { ...identity, value, issuedAt, expiresAt: issuedAt + this.ttlSeconds * 1000, uses: 0 };
+    this.remember(token);
+    this.latest.set(key, token);
+    return token;
+  }
+
+  private remember(token: IssuedToken): void {
+    this.byValue.set(token.value, token);
+  }
+
+  private grant(token: IssuedToken): TokenGrant {
+    return { token, expiresInSeconds: Math.max(0, Math.floor((token.expiresAt - this.now()) / 1000)) };
+  }
+}
+
+/** DingTalk tokens are 32 lowercase hex characters. */
+function dingTalkTokenValue(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/** Feishu tenant tokens look like `t-g1044…` followed by mixed-case alphanumerics. */
+function feishuTokenValue(): string {
+  let tail = "";
+  for (let i = 0; i < 36; i += 1) tail += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return `t-g104${randomInt(10)}${tail}`;
+}

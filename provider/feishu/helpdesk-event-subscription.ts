@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../dynamic/shim";
+import type { HelpdeskEvent } from "./events";
+
+/** Inputs of a {@link HelpdeskEventSubscription}. Credentials, helpdesk and endpoint come from stack config. */
+export interface HelpdeskEventSubscriptionArgs {
+  /**
+   * The event pairs to subscribe, for example `HelpdeskEvents.TicketCreated`. Order does not
+   * matter; a change subscribes only the added pairs and unsubscribes only the removed ones.
+   * Two resources must not claim the same pair on the same helpdesk.
+   */
+  events: pulumi.Input<pulumi.Input<HelpdeskEvent>[]>;
+}
+
+/**
+ * A Feishu (or Lark) helpdesk event subscription (`/open-apis/helpdesk/v1/events/subscribe`)
+ * on the helpdesk configured by `feishu:helpdeskId`.
+ *
+ * @example
+ * ```ts
+ * new feishu.HelpdeskEventSubscription("tickets", { events: [feishu.HelpdeskEvents.TicketCreated] });
+ * ```
+ */
+export class HelpdeskEventSubscription extends pulumi.dynamic.Resource {
+  /** The subscribed pairs, sorted by type then subtype. */
+  declare public readonly events: pulumi.Output<HelpdeskEvent[]>;
+  /** The helpdesk the events are subscribed on. */
+  declare public readonly helpdeskId: pulumi.Output<string>;
+  /** The Feishu or Lark endpoint the subscription was made at (delete goes there). */
+  declare public readonly endpoint: pulumi.Output<string>;
+  /** The app's id, or `tenantAccessToken` when a token obtained elsewhere was used. */
+  declare public readonly appId: pulumi.Output<string>;
+
+  constructor(name: string, args: HelpdeskEventSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("feishu"),
+      name,
+      { events: args.events, helpdeskId: undefined, endpoint: undefined, appId: undefined },
+      opts,
+      "feishu",
+      "HelpdeskEventSubscription",
+    );
+  }
+}

@@ -1,0 +1,36 @@
+// Loaded by the serialized provider shim (see dynamic/shim.ts) inside the provider process.
+// Process-wide state (token caches, rate limiters, claims) lives behind this module.
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderKind } from "./dynamic/shim";
+import { NoopProvider } from "./dynamic/noop";
+
+type Implementation = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> &
+  Pick<pulumi.dynamic.ResourceProvider, "configure">;
+
+const implementations = new Map<ProviderKind, Implementation>();
+
+/** The implementation of one resource kind; one instance per provider process. */
+export function implementation(kind: ProviderKind): Implementation {
+  let impl = implementations.get(kind);
+  if (!impl) {
+    impl = create(kind);
+    implementations.set(kind, impl);
+  }
+  return impl;
+}
+
+function create(kind: ProviderKind): Implementation {
+  switch (kind) {
+    case "noop":
+      return new NoopProvider();
+    case "dingtalk":
+      return new (require("./dingtalk/provider").DingTalkProvider)();
+    case "feishu":
+      return new (require("./feishu/provider").FeishuProvider)();
+    default:
+      throw new Error(`pulumi-dingtalk-feishu: unknown provider kind ${String(kind)}`);
+  }
+}
+
+export { providerShim } from "./dynamic/shim";
+export type { ProviderKind } from "./dynamic/shim";

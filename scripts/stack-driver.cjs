@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Runs one Pulumi operation on a program folder through the Automation API, in a process
+// of its own, and prints the result as one JSON line prefixed "@@result ".
+//
+// Why a separate process: an inline Automation API program runs in the process that drives
+// it, and Pulumi's runtime keeps process-wide state, so each operation gets a clean process.
+// Why inline: the engine then talks to the Automation API's own language server (`--client`),
+// so the pinned `pulumi` CLI is all that is needed; see scripts/ensure-pulumi.
+//
+// Request (JSON, path in argv[2]):
+// { programDir, stackName, backendUrl, op: "up"|"preview"|"destroy"|"refresh"|"export"|"import"|"remove",
+//   config?: { "ns:key": { value, secret? } }, env?: {...}, pulumiBinDir, deployment?, flags?: {...} }
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+function registerTypeScript(programDir) {
+  // Transpile-only, like ts-node's transpileOnly mode that the Node language host uses.
+  let ts;
+  try { ts = require(require.resolve("typescript", { paths: [programDir, __dirname] })); } catch { return; }
+  require.extensions[".ts"] = (mod, filename) => {
+    const source = fs.readFileSync(filename, "utf8");
+    const out = ts.transpileModule(source, {
+      fileName: filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false, inlineSourceMap: true },
+    });
+    mod._compile(out.outputText, filename);
+  };
+}
+
+function loadProject(programDir) {
+  const text = fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8");
+  const name = /^name:\s*(\S+)/m.exec(text)?.[1];
+  const main = /^main:\s*(\S+)/m.exec(text)?.[1];
+  if (!name) throw new Error(`no project name in ${programDir}/Pulumi.yaml`);
+  const entry = main ? path.resolve(programDir, main) : programDir;
+  return { name, entry };
+}
+
+async function main() {
+  const req = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const programDir = path.resolve(req.programDir);
+  // Resolve the automation API from the program's own @pulumi/pulumi: exactly one copy
+  // must serve both the engine connection and the program's resources.
+  const pulumiMain = require.resolve("@pulumi/pulumi", { paths: [programDir] });
+  const auto = require(path.join(path.dirname(pulumiMain), "automation"));
+  registerTypeScript(programDir);
+  const project = loadProject(programDir);
+
+  const env = {
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_CONFIG_PASSPHRASE: req.passphrase ?? "e2e-passphrase",
+    PULUMI_BACKEND_URL: req.backendUrl,
+    PATH: `${req.pulumiBinDir}${path.delimiter}${process.env.PATH}`,
+    ...req.env,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === null) delete env[k];
+  Object.assign(process.env, env);
+  const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(req.pulumiBinDir), skipVersionCheck: true });
+
+  const program = async () => {
+    const exported = require(project.entry);
+    const value = typeof exported === "function" ? await exported() : typeof exported?.default === "function" ? await exported.default() : exported;
+    return { ...(value ?? {}) };
+  };
+  const stack = await auto.LocalWorkspace.createOrSelectStack(
+    { stackName: req.stackName, projectName: project.name, program },
+    { workDir: programDir, envVars: env, pulumiCommand },
+  );
+  if (req.config && Object.keys(req.config).length > 0) {
+    await stack.setAllConfig(req.config);
+  }
+
+  let stdout = "";
+  const onOutput = (s) => { stdout += s; if (req.echo) process.stderr.write(s); };
+  const flags = req.flags ?? {};
+  let result = {};
+  try {
+    switch (req.op) {
+      case "up": {
+        const r = await stack.up({ onOutput, ...flags });
+        result = { summary: r.summary, outputs: plainOutputs(r.outputs) };
+        break;
+      }
+      case "preview": {
+        const r = await stack.preview({ onOutput, ...flags });
+        result = { changeSummary: r.changeSummary };
+        break;
+      }
+      case "destroy": {
+        const r = await stack.destroy({ onOutput, ...flags });
+        result = { summary: r.summary };
+        break;
+      }
+      case "refresh": {
+        const r = await stack.refresh({ onOutput, ...flags });
+        result = { summary: r.summary };
+        break;
+      }
+      case "export":
+        result = { deployment: await stack.exportStack() };
+        break;
+      case "import":
+        await stack.importStack(req.deployment);
+        break;
+      case "remove":
+        await stack.workspace.removeStack(req.stackName, flags);
+        break;
+      default:
+        throw new Error(`unknown op ${req.op}`);
+    }
+    process.stdout.write(`@@result ${JSON.stringify({ ok: true, stdout, ...result })}\n`);
+  } catch (e) {
+    const err = { message: String(e && e.message || e), stdout: e?.commandResult?.stdout ?? "", stderr: e?.commandResult?.stderr ?? "" };
+    process.stdout.write(`@@result ${JSON.stringify({ ok: false, stdout: stdout + err.stdout, error: err })}\n`);
+  }
+}
+
+function plainOutputs(outputs) {
+  const out = {};
+  for (const [k, v] of Object.entries(outputs ?? {})) out[k] = v.secret ? "[secret]" : v.value;
+  return out;
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => { process.stdout.write(`@@result ${JSON.stringify({ ok: false, error: { message: String(e && e.stack || e) } })}\n`); process.exit(0); },
+);

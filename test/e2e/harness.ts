@@ -1,0 +1,140 @@
+// End-to-end harness: runs a Pulumi program folder with the real `pulumi` CLI through the
+// Automation API (scripts/stack-driver.cjs), against a `file://` backend in a temporary
+// folder and a passphrase secrets provider.
+import { spawnSync } from "node:child_process";
+import { cachedPulumiBinDir, runStackOperation } from "../../scripts/stack-runner.mjs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const repoRoot = resolve(__dirname, "..", "..");
+
+/** What one Pulumi operation returned. */
+export interface RunResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  error?: { message: string; stdout?: string; stderr?: string };
+  summary?: { result: string; resourceChanges?: Record<string, number> };
+  changeSummary?: Record<string, number>;
+  outputs?: Record<string, unknown>;
+  deployment?: { version: number; deployment: any };
+}
+
+export type ConfigValue = string | { value: string; secret?: boolean };
+
+let cachedBinDir: string | undefined;
+
+/**
+ * The folder holding the pinned `pulumi` CLI. Never skips: with no CLI the tests fail,
+ * in CI and locally alike, with the reason ensure-pulumi gave.
+ */
+export function pulumiBinDir(): string {
+  if (cachedBinDir) return cachedBinDir;
+  const cached = cachedPulumiBinDir();
+  if (cached) return (cachedBinDir = cached);
+  const r = spawnSync("bash", [join(repoRoot, "scripts", "ensure-pulumi")], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`the pinned Pulumi CLI is not available:\n${r.stderr}`);
+  return (cachedBinDir = r.stdout.trim().split("\n").pop()!);
+}
+
+/** Options of {@link TestStack.create}. */
+export interface TestStackOptions {
+  /** The program folder (holding Pulumi.yaml), absolute or relative to the repo root. */
+  program: string;
+  /** Stack config, `namespace:key` → value. */
+  config?: Record<string, ConfigValue>;
+  /** Extra environment for the CLI and the provider process (null removes a variable). */
+  env?: Record<string, string | null>;
+  /** Reuse a backend folder (to move state between program folders). */
+  backendDir?: string;
+  stackName?: string;
+}
+
+/** A stack of one program on a throwaway `file://` backend. */
+export class TestStack {
+  readonly programDir: string;
+  readonly backendDir: string;
+  readonly stackName: string;
+  config: Record<string, { value: string; secret: boolean }>;
+  env: Record<string, string | null>;
+  /** Every operation's combined stdout/stderr, for secret scans. */
+  readonly transcript: string[] = [];
+  private ownsBackend: boolean;
+
+  private constructor(opts: TestStackOptions) {
+    this.programDir = resolve(repoRoot, opts.program);
+    this.ownsBackend = !opts.backendDir;
+    this.backendDir = opts.backendDir ?? mkdtempSync(join(tmpdir(), "pdf-backend-"));
+    this.stackName = opts.stackName ?? `t${randomBytes(4).toString("hex")}`;
+    this.config = normalizeConfig(opts.config ?? {});
+    this.env = opts.env ?? {};
+  }
+
+  static create(opts: TestStackOptions): TestStack {
+    return new TestStack(opts);
+  }
+
+  get backendUrl(): string {
+    return `file://${this.backendDir}`;
+  }
+
+  setConfig(key: string, value: ConfigValue): void {
+    Object.assign(this.config, normalizeConfig({ [key]: value }));
+  }
+
+  /** Runs one operation; never throws for a failed operation (see `ok`). */
+  async run(op: string, flags: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<RunResult> {
+    const request = {
+      programDir: this.programDir,
+      stackName: this.stackName,
+      backendUrl: this.backendUrl,
+      op,
+      config: this.config,
+      env: this.env,
+      flags,
+      pulumiBinDir: pulumiBinDir(),
+      ...extra,
+    };
+    const result = (await runStackOperation(request, { scratchDir: this.backendDir })) as RunResult;
+    this.transcript.push(result.stdout, result.stderr, result.error?.message ?? "", result.error?.stderr ?? "");
+    return result;
+  }
+
+  private async must(op: string, flags?: Record<string, unknown>): Promise<RunResult> {
+    const r = await this.run(op, flags);
+    if (!r.ok) throw new Error(`pulumi ${op} failed: ${r.error?.message}\n${r.stdout}\n${r.error?.stderr ?? ""}`);
+    return r;
+  }
+
+  up(flags?: Record<string, unknown>) { return this.must("up", flags); }
+  preview(flags?: Record<string, unknown>) { return this.must("preview", flags); }
+  destroy(flags?: Record<string, unknown>) { return this.must("destroy", flags); }
+  refresh(flags?: Record<string, unknown>) { return this.must("refresh", flags); }
+
+  /** The stack's state as `pulumi stack export` gives it. */
+  async exportState(): Promise<any> {
+    return (await this.must("export")).deployment;
+  }
+
+  /** Resources of the state whose type starts with `pulumi-nodejs:dynamic/`. */
+  async dynamicResources(): Promise<any[]> {
+    const state = await this.exportState();
+    return (state.deployment.resources ?? []).filter((r: any) => String(r.type).startsWith("pulumi-nodejs:dynamic/"));
+  }
+
+  /** Removes the stack's config file from the program folder and the backend (if owned). */
+  cleanup(): void {
+    rmSync(join(this.programDir, `Pulumi.${this.stackName}.yaml`), { force: true });
+    if (this.ownsBackend) rmSync(this.backendDir, { recursive: true, force: true });
+  }
+}
+
+function normalizeConfig(config: Record<string, ConfigValue>): Record<string, { value: string; secret: boolean }> {
+  const out: Record<string, { value: string; secret: boolean }> = {};
+  for (const [k, v] of Object.entries(config)) {
+    out[k] = typeof v === "string" ? { value: v, secret: false } : { value: v.value, secret: !!v.secret };
+  }
+  return out;
+}
