@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachedPulumiBinDir, repoRoot, runStackOperation } from "./stack-runner.mjs";
+
 
 const require = createRequire(import.meta.url);
 const { startEmulator, DEFAULT_CREDENTIALS } = require("../dist/provider/emulator/index.js");
+const { cachedPulumiBinDir, repoRoot, runStackOperation } = require("./stack-runner.cjs");
 
 const pulumiBinDir = cachedPulumiBinDir();
 if (!pulumiBinDir) {

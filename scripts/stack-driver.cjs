@@ -98,7 +98,18 @@ async function main() {
         break;
       }
       case "export":
-        result = { deployment: await stack.exportStack() };
+        // What `pulumi stack export` shows a user: secrets stay encrypted (the Automation
+        // API's exportStack adds --show-secrets, which is not what lands in files or logs).
+        result = {
+          deployment: JSON.parse(
+            require("node:child_process").execFileSync(path.join(req.pulumiBinDir, "pulumi"), ["stack", "export", "--stack", req.stackName], {
+              cwd: programDir,
+              env: process.env,
+              encoding: "utf8",
+              maxBuffer: 256 * 1024 * 1024,
+            }),
+          ),
+        };
         break;
       case "import":
         await stack.importStack(req.deployment);

@@ -101,7 +101,8 @@ export class VendorApiError extends ProviderError implements VendorFailure, Erro
 function formatVendorMessage(context: ErrorContext, failure: VendorFailure, hint?: string): string {
   let text = `${describeContext(context)} failed: ${failure.httpStatus}`;
   if (failure.vendorCode) text += ` ${failure.vendorCode}`;
-  if (failure.vendorMessage) text += `: ${failure.vendorMessage}`;
+  const vendorMessage = failure.vendorMessage?.trim().replace(/[.。]+$/, "");
+  if (vendorMessage) text += `: ${vendorMessage}`;
   if (failure.requestId) text += ` (${context.vendor === "feishu" ? "log id" : "request id"} ${failure.requestId})`;
   text += ".";
   if (hint) text += ` ${hint}`;

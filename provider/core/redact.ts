@@ -22,11 +22,11 @@ function registry(): Set<string> {
 const SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [
-    /\b(x-acs-dingtalk-access-token|x-lark-helpdesk-authorization|authorization)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',;}]+/gi,
+    /\b(x-acs-dingtalk-access-token|x-lark-helpdesk-authorization|authorization)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',;}&]+/gi,
     `$1$2${REDACTED}`,
   ],
   [
-    /(["']?(?:accessToken|access_token|tenant_access_token|app_access_token|appSecret|app_secret|suiteSecret|suiteTicket|helpdeskToken|helpdesk_token)["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;}]+/gi,
+    /(["']?(?:accessToken|access_token|tenant_access_token|app_access_token|appSecret|app_secret|suiteSecret|suiteTicket|helpdeskToken|helpdesk_token)["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;}&]+/gi,
     `$1${REDACTED}`,
   ],
   [/\b[tu]-[A-Za-z0-9]{20,}\b/g, REDACTED],

@@ -75,11 +75,14 @@ export class HttpTransport implements Transport {
   private readonly dispatcher: Dispatcher;
   private readonly requestTimeoutMs: number;
   private readonly maxBodyBytes: number;
+  private readonly connectTimeoutMs: number | undefined;
 
   constructor(options: HttpTransportOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? CLIENT_OPTION_RULES.requestTimeoutMs.default;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    this.dispatcher = options.dispatcher ?? sharedDispatcher(options.connectTimeoutMs);
+    // An injected dispatcher keeps its own connect timeout, which this class cannot know.
+    this.connectTimeoutMs = options.dispatcher ? undefined : (options.connectTimeoutMs ?? CLIENT_OPTION_RULES.connectTimeoutMs.default);
+    this.dispatcher = options.dispatcher ?? sharedDispatcher(this.connectTimeoutMs);
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
@@ -148,7 +151,7 @@ export class HttpTransport implements Transport {
     const code = (error as { code?: unknown } | null)?.code;
     const phase = typeof code === "string" ? UNDICI_TIMEOUTS[code] : undefined;
     if (phase) {
-      const timeoutMs = phase === "connect" ? undefined : this.requestTimeoutMs;
+      const timeoutMs = phase === "connect" ? this.connectTimeoutMs : this.requestTimeoutMs;
       return new TimeoutError({ ...context, phase, timeoutMs }, { cause: error });
     }
     return new NetworkError({ ...context, detail: describeCause(error) }, { cause: error });

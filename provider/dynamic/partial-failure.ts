@@ -3,7 +3,7 @@
  * (and what is known of the outputs) so that Pulumi records the resource as created but
  * failed, and a later destroy cleans it up (the dynamic provider reports `err.id`).
  */
-export function createdButFailed<T extends { id: string; outs?: Record<string, unknown> }>(id: string, rest: () => T): T {
+export function createdButFailed<T extends { id: string; outs?: unknown }>(id: string, rest: () => T): T {
   try {
     return rest();
   } catch (e) {

@@ -35,6 +35,8 @@ async function internalAppToken(call: VendorCall): Promise<void> {
   if (app === undefined || app.appSecret !== stringField(fields, "appSecret")) {
     return call.answer(dingTalkError(400, "invalidClientIdOrSecret", "appKey or appSecret is invalid."));
   }
+  // A fresh token reports the documented 7200; a reused one reports what is really left of it,
+  // so a client that caches for `expireIn` never holds a token past its expiry.
   const grant = call.ctx.tokens.dingTalkAppToken(app.appKey, app.corpId, app.permissions ?? true);
   call.answer(dingTalkReply(200, "ok", { accessToken: grant.token.value, expireIn: grant.expiresInSeconds }));
 }
@@ -52,7 +54,8 @@ async function suiteToken(call: VendorCall): Promise<void> {
     return call.answer(dingTalkError(400, "invalidSuiteKey", "suiteKey or suiteSecret is invalid."));
   }
   if (suite.suiteTicket !== stringField(fields, "suiteTicket")) {
-    return call.answer(dingTalkError(400, "invalidSuiteTicket", "suiteTicket is invalid or outdated; use the latest pushed ticket."));
+    const message = "suiteTicket is invalid or outdated; use the latest pushed ticket.";
+    return call.answer(dingTalkError(400, "invalidSuiteTicket", message));
   }
   if (suite.authCorpId !== stringField(fields, "authCorpId")) {
     return call.answer(dingTalkError(400, "invalidAuthInfo", "The organization has not authorized this suite."));
@@ -87,7 +90,8 @@ async function storageEvents(call: VendorCall): Promise<void> {
     return call.answer(dingTalkError(400, "paramError.scopeId", "scopeId is required."));
   }
   if (scope === "ORG" && scopeId !== token.corpId) {
-    return call.answer(dingTalkError(400, "paramError.scopeId", "For scope ORG, scopeId must be the corpId of the app's organization."));
+    const message = "For scope ORG, scopeId must be the corpId of the app's organization.";
+    return call.answer(dingTalkError(400, "paramError.scopeId", message));
   }
   if (!token.permitted) {
     return call.answer(dingTalkError(403, "permissionDenied", "The app lacks the permission Storage.Event.Write."));

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { redactSecrets } from "./redact";
 
 /** Which vendor API a call went to. */
 export type LedgerVendor = "dingtalk" | "feishu";
@@ -59,8 +60,6 @@ export type LedgerRecord = Omit<LedgerEntry, "seq">;
 /** The app recorded for calls whose token was missing or not recognized. */
 export const UNKNOWN_APP = "unknown";
 
-const MASK = "***";
-
 /** Append-only list of calls that masks any known secret before storing. */
 export class Ledger {
   private items: LedgerEntry[] = [];
@@ -68,10 +67,12 @@ export class Ledger {
   /** @param secrets Every value that must never be stored (tokens and configured secrets). */
   constructor(private readonly secrets: () => Iterable<string>) {}
 
-  /** Stores one call, with every known secret masked out of its string fields. */
+  /**
+   * Stores one call, with every known secret masked out of its string fields:
+   * callers put secrets in unexpected fields (a token as unionId, a secret as appKey).
+   */
   record(entry: LedgerRecord): LedgerEntry {
-    const secrets = [...this.secrets()].filter((s) => s.length > 0);
-    const stored = mask({ seq: this.items.length + 1, ...entry }, secrets);
+    const stored = redactSecrets({ seq: this.items.length + 1, ...entry }, [...this.secrets()]);
     this.items.push(stored);
     return stored;
   }
@@ -85,19 +86,4 @@ export class Ledger {
   clear(): void {
     this.items = [];
   }
-}
-
-// Callers put secrets in unexpected fields (a token as unionId, a secret as
-// appKey); masking every string keeps the "no secret in the ledger" promise.
-function mask<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === "string") {
-    let out: string = value;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return out as T;
-  }
-  if (Array.isArray(value)) return value.map((item: unknown) => mask(item, secrets)) as T;
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, secrets)])) as T;
-  }
-  return value;
 }

@@ -12,7 +12,7 @@ import {
 } from "./credentials";
 import type { FaultConfig } from "./fault-config";
 
-/** Options of {@link startEmulator}; every one is optional. */
+/** Options of `startEmulator`; every one is optional. */
 export interface EmulatorOptions {
   /**
    * Interface to bind.

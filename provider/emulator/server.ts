@@ -13,6 +13,7 @@ import { publicFaultConfig, type FaultConfig } from "./fault-config";
 import { FaultInjector, type FaultStats } from "./faults";
 import { feishuApi } from "./feishu";
 import { readBody, writeJson } from "./http";
+import { redactSecrets } from "./redact";
 import { Ledger, type LedgerEntry } from "./ledger";
 import { normalizeOptions, type EmulatorOptions } from "./options";
 import type { VendorApi } from "./route";
@@ -48,7 +49,10 @@ export interface Emulator {
   stats(): FaultStats;
   /** Every token value issued or pre-issued, for leak scans. */
   issuedTokens(): string[];
-  /** Every configured secret (app secrets, suite secrets and tickets, helpdesk tokens and headers, pre-issued tokens). */
+  /**
+   * Every configured secret: app secrets, suite secrets and tickets, helpdesk
+   * tokens and their authorization header values, pre-issued tokens.
+   */
   secrets(): string[];
   /** Subscriptions, fault stats, call counters and faults in one snapshot (what `GET /_emulator/state` returns). */
   state(): EmulatorState;
@@ -80,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ];
 
   const faults = new FaultInjector(now);
-  const ledger = new Ledger(() => [...configuredSecrets, ...tokens.values()]);
+  const allSecrets = (): string[] => [...configuredSecrets, ...tokens.values()];
+  const ledger = new Ledger(allSecrets);
   const subscriptions = new SubscriptionStore();
   const sleepers = new Set<() => void>();
   const parked = new Set<IncomingMessage>();
@@ -128,9 +133,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ledger: () => ledger.entries(),
     subscriptions: () => subscriptions.snapshot(),
     stats: () => faults.stats(),
+    // Served over HTTP, so masked like the ledger (a scopeId could hold a token by mistake).
     state: () => {
       const entries = ledger.entries();
-      return {
+      const snapshot: EmulatorState = {
         subscriptions: subscriptions.snapshot(),
         stats: faults.stats(),
         counters: {
@@ -141,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         faults: publicFaultConfig(faults.config),
       };
+      return redactSecrets(snapshot, allSecrets());
     },
   };
 

@@ -81,28 +81,31 @@ export class TokenStore {
 
   /** DingTalk internal app: the same token while it is valid, else a new one. */
   dingTalkAppToken(appKey: string, corpId: string, permitted: boolean): TokenGrant {
+    const now = this.now();
     const key = `dingtalk-app\u0000${appKey}`;
     const latest = this.latest.get(key);
-    if (latest !== undefined && this.isValid(latest)) return this.grant(latest);
-    return this.grant(this.issue(key, { vendor: "dingtalk", app: appKey, corpId, permitted }, dingTalkTokenValue()));
+    if (latest !== undefined && this.isValid(latest, now)) return grant(latest, now);
+    const identity = { vendor: "dingtalk", app: appKey, corpId, permitted } as const;
+    return grant(this.issue(key, identity, dingTalkTokenValue(), now), now);
   }
 
   /** DingTalk third-party enterprise app: a new token on every call. */
   dingTalkSuiteToken(suiteKey: string, authCorpId: string): TokenGrant {
+    const now = this.now();
     const key = `dingtalk-suite\u0000${suiteKey}\u0000${authCorpId}`;
-    return this.grant(
-      this.issue(key, { vendor: "dingtalk", app: suiteKey, corpId: authCorpId, permitted: true }, dingTalkTokenValue()),
-    );
+    const identity = { vendor: "dingtalk", app: suiteKey, corpId: authCorpId, permitted: true } as const;
+    return grant(this.issue(key, identity, dingTalkTokenValue(), now), now);
   }
 
   /** Feishu tenant token: the same one unless under 30 minutes are left (the old one stays valid). */
   feishuTenantToken(appId: string): TokenGrant {
+    const now = this.now();
     const key = `feishu-app\u0000${appId}`;
     const latest = this.latest.get(key);
-    if (latest !== undefined && this.isValid(latest) && latest.expiresAt - this.now() >= FEISHU_REFRESH_WINDOW_MS) {
-      return this.grant(latest);
+    if (latest !== undefined && this.isValid(latest, now) && latest.expiresAt - now >= FEISHU_REFRESH_WINDOW_MS) {
+      return grant(latest, now);
     }
-    return this.grant(this.issue(key, { vendor: "feishu", app: appId, permitted: true }, feishuTokenValue()));
+    return grant(this.issue(key, { vendor: "feishu", app: appId, permitted: true }, feishuTokenValue(), now), now);
   }
 
   /** Checks a presented token and, when accepted, counts one use. */
@@ -127,16 +130,16 @@ export class TokenStore {
     return [...this.byValue.keys()];
   }
 
-  private isValid(token: IssuedToken): boolean {
-    return this.now() < token.expiresAt && (this.maxUses === undefined || token.uses < this.maxUses);
+  private isValid(token: IssuedToken, now: number): boolean {
+    return now < token.expiresAt && (this.maxUses === undefined || token.uses < this.maxUses);
   }
 
   private issue(
     key: string,
     identity: Pick<IssuedToken, "vendor" | "app" | "corpId" | "permitted">,
     value: string,
+    issuedAt: number,
   ): IssuedToken {
-    const issuedAt = this.now();
     const token: IssuedToken = { ...identity, value, issuedAt, expiresAt: issuedAt + this.ttlSeconds * 1000, uses: 0 };
     this.remember(token);
     this.latest.set(key, token);
@@ -146,10 +149,10 @@ export class TokenStore {
   private remember(token: IssuedToken): void {
     this.byValue.set(token.value, token);
   }
+}
 
-  private grant(token: IssuedToken): TokenGrant {
-    return { token, expiresInSeconds: Math.max(0, Math.floor((token.expiresAt - this.now()) / 1000)) };
-  }
+function grant(token: IssuedToken, now: number): TokenGrant {
+  return { token, expiresInSeconds: Math.max(0, Math.floor((token.expiresAt - now) / 1000)) };
 }
 
 /** DingTalk tokens are 32 lowercase hex characters. */

@@ -2,7 +2,7 @@
 // Automation API (scripts/stack-driver.cjs), against a `file://` backend in a temporary
 // folder and a passphrase secrets provider.
 import { spawnSync } from "node:child_process";
-import { cachedPulumiBinDir, runStackOperation } from "../../scripts/stack-runner.mjs";
+import { cachedPulumiBinDir, runStackOperation } from "../../scripts/stack-runner.cjs";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -136,5 +136,75 @@ function normalizeConfig(config: Record<string, ConfigValue>): Record<string, { 
   for (const [k, v] of Object.entries(config)) {
     out[k] = typeof v === "string" ? { value: v, secret: false } : { value: v.value, secret: !!v.secret };
   }
+  return out;
+}
+
+/** The subset of the emulator the harness needs (see provider/emulator). */
+export interface EmulatorLike {
+  url: string;
+}
+
+/** Credentials of the emulator's default apps. */
+type DefaultCredentials = typeof import("../../provider/emulator").DEFAULT_CREDENTIALS;
+
+/**
+ * Stack config pointing both vendors at the emulator with its default internal apps.
+ * `dingtalk` picks the DingTalk credential flow; secrets are set as secret config.
+ */
+export function emulatorConfig(
+  emu: EmulatorLike,
+  creds: DefaultCredentials,
+  opts: { dingtalk?: "app" | "suite" | "token"; feishu?: "app" | "token" } = {},
+): Record<string, ConfigValue> {
+  const secret = (value: string) => ({ value, secret: true });
+  const d = creds.dingtalk;
+  const f = creds.feishu;
+  const config: Record<string, ConfigValue> = {
+    "dingtalk:endpoint": emu.url,
+    "feishu:endpoint": emu.url,
+    "feishu:helpdeskId": f.helpdesks[0].helpdeskId,
+    "feishu:helpdeskToken": secret(f.helpdesks[0].helpdeskToken),
+  };
+  switch (opts.dingtalk ?? "app") {
+    case "app":
+      Object.assign(config, { "dingtalk:appKey": d.apps[0].appKey, "dingtalk:appSecret": secret(d.apps[0].appSecret) });
+      break;
+    case "suite":
+      Object.assign(config, {
+        "dingtalk:suiteKey": d.suites[0].suiteKey,
+        "dingtalk:suiteSecret": secret(d.suites[0].suiteSecret),
+        "dingtalk:suiteTicket": secret(d.suites[0].suiteTicket),
+        "dingtalk:authCorpId": d.suites[0].authCorpId,
+      });
+      break;
+    case "token":
+      config["dingtalk:accessToken"] = secret(d.preIssuedTokens[0].token);
+      break;
+  }
+  if ((opts.feishu ?? "app") === "app") {
+    Object.assign(config, { "feishu:appId": f.apps[0].appId, "feishu:appSecret": secret(f.apps[0].appSecret) });
+  } else {
+    config["feishu:tenantAccessToken"] = secret(f.preIssuedTokens[0]);
+  }
+  return config;
+}
+
+/** Every place a secret could leak to: the exported state, the raw backend files, the CLI output. */
+export function leakedSecrets(haystacks: string[], secrets: string[]): string[] {
+  return secrets.filter((s) => s.length >= 6 && haystacks.some((h) => h.includes(s)));
+}
+
+/** The text of every file under the backend folder. */
+export function backendFiles(dir: string): string[] {
+  const { readdirSync, readFileSync, statSync } = require("node:fs") as typeof import("node:fs");
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
   return out;
 }

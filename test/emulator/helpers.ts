@@ -77,18 +77,18 @@ export function dingTalkEvents(
   return post(`${emu.url}/v1.0/storage/events/${op}${query}`, body, headers, init);
 }
 
-/** Feishu helpdesk-event call. */
+/** Feishu helpdesk-event call; `helpdesk: null` leaves the helpdesk header out. */
 export function feishuEvents(
   emu: Emulator,
   op: "subscribe" | "unsubscribe",
   token: string | undefined,
   body: unknown,
-  helpdesk: string | undefined = helpdeskAuth(),
+  helpdesk: string | null = helpdeskAuth(),
   init: { signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
-  if (helpdesk !== undefined) headers["x-lark-helpdesk-authorization"] = helpdesk;
+  if (helpdesk !== null) headers["x-lark-helpdesk-authorization"] = helpdesk;
   return post(`${emu.url}/open-apis/helpdesk/v1/events/${op}`, body, headers, init);
 }
 

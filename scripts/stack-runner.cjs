@@ -1,16 +1,16 @@
 // Runs one Pulumi operation through scripts/stack-driver.cjs in a child process and returns
 // its parsed result. Shared by the demo, the benchmark and the end-to-end harness.
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+"use strict";
+const { spawn } = require("node:child_process");
+const { randomBytes } = require("node:crypto");
+const { readFileSync, rmSync, writeFileSync, existsSync } = require("node:fs");
+const { join } = require("node:path");
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = join(__dirname, "..");
 const driver = join(repoRoot, "scripts", "stack-driver.cjs");
 
 /** The folder of the pinned CLI that scripts/setup.mjs found or built. */
-export function cachedPulumiBinDir() {
+function cachedPulumiBinDir() {
   const file = join(repoRoot, "node_modules", ".cache", "pulumi-bin-dir");
   if (!existsSync(file)) return undefined;
   const dir = readFileSync(file, "utf8").trim();
@@ -21,7 +21,7 @@ export function cachedPulumiBinDir() {
  * @param {object} request the driver request (programDir, stackName, backendUrl, op, config, env, flags, pulumiBinDir, ...)
  * @param {{ scratchDir: string, driverPath?: string, timeoutMs?: number }} opts
  */
-export async function runStackOperation(request, opts) {
+async function runStackOperation(request, opts) {
   const reqFile = join(opts.scratchDir, `.req-${randomBytes(4).toString("hex")}.json`);
   writeFileSync(reqFile, JSON.stringify(request));
   try {
@@ -46,3 +46,5 @@ function runNode(args, timeoutMs, cwd = repoRoot) {
     child.on("close", () => { clearTimeout(timer); resolve({ stdout, stderr }); });
   });
 }
+
+module.exports = { repoRoot, cachedPulumiBinDir, runStackOperation };

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
+import { backendFiles, emulatorConfig, leakedSecrets, TestStack } from "./harness";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+const CORP = DEFAULT_CREDENTIALS.dingtalk.apps[0].corpId;
+
+function calls(emu: Emulator, since: number, vendor = "dingtalk") {
+  return emu.ledger().filter((e) => e.seq > since && e.vendor === vendor);
+}
+function lastSeq(emu: Emulator): number {
+  return emu.ledger().at(-1)?.seq ?? 0;
+}
+function entries(list: object[]) {
+  return { "from-config:dingtalk": JSON.stringify(list) };
+}
+
+describe("DingTalk StorageEventSubscription end to end", () => {
+  let emu: Emulator;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    emu = await startEmulator();
+    stack = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
+  });
+  afterAll(async () => {
+    stack?.cleanup();
+    await emu?.stop();
+  });
+
+  it("runs the whole lifecycle with exactly the vendor calls it needs", async () => {
+    // Create ORG and SPACE subscriptions.
+    setEntries(stack, [
+      { name: "org", scope: "ORG", scopeId: CORP, unionId: "union-1" },
+      { name: "space", scope: "SPACE", scopeId: "space-1", unionId: "union-1" },
+    ]);
+    let mark = lastSeq(emu);
+    const up = await stack.up();
+    expect(up.summary?.resourceChanges).toMatchObject({ create: 3 });
+    expect(subs(emu)).toEqual([`ORG:${CORP}:union-1`, "SPACE:space-1:union-1"]);
+    expect(ops(calls(emu, mark))).toEqual(["token", "subscribe", "subscribe"]);
+    const [org] = (await stack.dynamicResources()).filter((r) => r.urn.endsWith("::org"));
+    expect(org.id).toBe(`ORG:${CORP}`);
+    expect(org.outputs).toMatchObject({ scope: "ORG", scopeId: CORP, unionId: "union-1", endpoint: `${emu.url}/`, credentialKind: "app", appKey: DEFAULT_CREDENTIALS.dingtalk.apps[0].appKey });
+
+    // Preview after up: no changes, no vendor call.
+    mark = lastSeq(emu);
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 3 });
+    expect(calls(emu, mark)).toEqual([]);
+
+    // Change scopeId: replace, the new one subscribed before the old one is unsubscribed.
+    setEntries(stack, [
+      { name: "org", scope: "ORG", scopeId: CORP, unionId: "union-1" },
+      { name: "space", scope: "SPACE", scopeId: "space-2", unionId: "union-1" },
+    ]);
+    mark = lastSeq(emu);
+    const replace = await stack.up();
+    expect(replace.summary?.resourceChanges).toMatchObject({ replace: 1, same: 2 });
+    expect(subs(emu)).toEqual([`ORG:${CORP}:union-1`, "SPACE:space-2:union-1"]);
+    expect(calls(emu, mark).filter((e) => e.op !== "token").map((e) => `${e.op} ${e.scopeId}`)).toEqual(["subscribe space-2", "unsubscribe space-1"]);
+
+    // Change unionId: an update in place, one subscribe call.
+    setEntries(stack, [
+      { name: "org", scope: "ORG", scopeId: CORP, unionId: "union-2" },
+      { name: "space", scope: "SPACE", scopeId: "space-2", unionId: "union-1" },
+    ]);
+    mark = lastSeq(emu);
+    const update = await stack.up();
+    expect(update.summary?.resourceChanges).toMatchObject({ update: 1, same: 2 });
+    expect(subs(emu)).toEqual([`ORG:${CORP}:union-2`, "SPACE:space-2:union-1"]);
+    expect(apiOps(calls(emu, mark))).toEqual(["subscribe"]);
+
+    // Rename without an alias: the new resource adopts, the old one's delete keeps the subscription.
+    setEntries(stack, [
+      { name: "org-renamed", scope: "ORG", scopeId: CORP, unionId: "union-2" },
+      { name: "space", scope: "SPACE", scopeId: "space-2", unionId: "union-1" },
+    ]);
+    mark = lastSeq(emu);
+    const rename = await stack.up();
+    expect(rename.summary?.resourceChanges).toMatchObject({ create: 1, delete: 1 });
+    expect(subs(emu)).toEqual([`ORG:${CORP}:union-2`, "SPACE:space-2:union-1"]);
+    expect(apiOps(calls(emu, mark))).toEqual(["subscribe"]);
+    expect(rename.stdout + rename.stderr).toContain(`kept subscription ORG:${CORP}`);
+
+    // Refresh: the vendor has no read API, so nothing drifts and nothing is called.
+    mark = lastSeq(emu);
+    const refresh = await stack.refresh();
+    expect(refresh.summary?.resourceChanges).toEqual({ same: 3 });
+    expect(calls(emu, mark)).toEqual([]);
+
+    // No secret or token in the state, the backend files or anything printed.
+    const state = JSON.stringify(await stack.exportState());
+    const secrets = [...emu.secrets(), ...emu.issuedTokens()];
+    expect(emu.issuedTokens().length).toBeGreaterThan(0);
+    expect(leakedSecrets([state], secrets)).toEqual([]);
+    expect(leakedSecrets(backendFiles(stack.backendDir), secrets)).toEqual([]);
+    expect(leakedSecrets(stack.transcript, secrets)).toEqual([]);
+
+    // Destroy leaves the vendor empty.
+    mark = lastSeq(emu);
+    await stack.destroy();
+    expect(emu.subscriptions().dingtalk).toEqual([]);
+    expect(ops(calls(emu, mark)).filter((o) => o === "unsubscribe")).toHaveLength(2);
+  });
+
+  it("fetches one token for 20 resources and makes one call per create and delete", async () => {
+    const many = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
+    try {
+      setEntries(many, Array.from({ length: 20 }, (_, i) => ({ name: `s${i}`, scope: "SPACE", scopeId: `bulk-${i}`, unionId: "u" })));
+      let mark = lastSeq(emu);
+      await many.up();
+      const upCalls = calls(emu, mark);
+      expect(ops(upCalls).filter((o) => o === "token")).toHaveLength(1);
+      expect(ops(upCalls).filter((o) => o === "subscribe")).toHaveLength(20);
+      expect(emu.subscriptions().dingtalk).toHaveLength(20);
+      mark = lastSeq(emu);
+      await many.destroy();
+      const downCalls = calls(emu, mark);
+      expect(ops(downCalls).filter((o) => o === "unsubscribe")).toHaveLength(20);
+      expect(ops(downCalls).filter((o) => o === "token")).toHaveLength(1);
+      expect(emu.subscriptions().dingtalk).toEqual([]);
+      console.log(`20-resource up: ${summarize(upCalls)}; destroy: ${summarize(downCalls)}`);
+    } finally {
+      many.cleanup();
+    }
+  });
+
+  it.each([
+    ["suite", "suite"],
+    ["token", "pre-issued"],
+  ] as const)("works with the %s credential flow", async (flow, app) => {
+    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS, { dingtalk: flow }) });
+    try {
+      setEntries(s, [{ name: "org", scope: "ORG", scopeId: CORP, unionId: "u" }]);
+      const mark = lastSeq(emu);
+      await s.up();
+      const made = calls(emu, mark).filter((e) => e.op === "subscribe");
+      expect(made).toHaveLength(1);
+      expect(made[0].status).toBe(200);
+      if (flow === "suite") expect(made[0].app).toBe(DEFAULT_CREDENTIALS.dingtalk.suites[0].suiteKey);
+      else expect(made[0].app).toBe(app);
+      const [r] = await s.dynamicResources();
+      expect(r.outputs.credentialKind).toBe(flow === "token" ? "accessToken" : "suite");
+      await s.destroy();
+      expect(emu.subscriptions().dingtalk).toEqual([]);
+      const state = JSON.stringify(await s.exportState());
+      expect(leakedSecrets([state, ...s.transcript], [...emu.secrets(), ...emu.issuedTokens()])).toEqual([]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it.each([
+    [{ name: "bad", scope: "TEAM", scopeId: "x", unionId: "u" }, "scope", "scope must be ORG or SPACE"],
+    [{ name: "bad", scope: "SPACE", scopeId: "has space", unionId: "u" }, "scopeId", "white space"],
+    [{ name: "bad", scope: "SPACE", scopeId: "s", unionId: "" }, "unionId", "must not be empty"],
+    [{ name: "bad", scope: "SPACE", scopeId: "x".repeat(300), unionId: "u" }, "scopeId", "at most 256"],
+  ])("rejects bad input at preview naming the property, with no vendor call (%#)", async (entry, property, reason) => {
+    const s = TestStack.create({ program: "examples/from-config", config: { ...emulatorConfig(emu, DEFAULT_CREDENTIALS), ...entries([entry]) } });
+    try {
+      const mark = lastSeq(emu);
+      const r = await s.run("preview");
+      expect(r.ok).toBe(false);
+      const text = r.stdout + (r.error?.message ?? "");
+      expect(text).toContain(property);
+      expect(text).toContain(reason);
+      expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it("fails preview naming the keys when credentials are missing or conflict", async () => {
+    const base = { "dingtalk:endpoint": emu.url, ...entries([{ name: "org", scope: "ORG", scopeId: CORP, unionId: "u" }]) };
+    const missing = TestStack.create({ program: "examples/from-config", config: base, env: { DINGTALK_APP_KEY: null, DINGTALK_APP_SECRET: null } });
+    const conflict = TestStack.create({ program: "examples/from-config", config: { ...base, "dingtalk:appKey": "k", "dingtalk:appSecret": { value: "s", secret: true }, "dingtalk:accessToken": { value: "t", secret: true } } });
+    try {
+      const mark = lastSeq(emu);
+      const r1 = await missing.run("preview");
+      expect(r1.ok).toBe(false);
+      expect(r1.stdout + r1.error?.message).toContain("dingtalk:appKey (DINGTALK_APP_KEY)");
+      const r2 = await conflict.run("preview");
+      expect(r2.ok).toBe(false);
+      expect(r2.stdout + r2.error?.message).toContain("conflict");
+      expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+    } finally {
+      missing.cleanup();
+      conflict.cleanup();
+    }
+  });
+});
+
+function setEntries(stack: TestStack, list: object[]): void {
+  stack.setConfig("from-config:dingtalk", JSON.stringify(list));
+}
+function subs(emu: Emulator): string[] {
+  return emu.subscriptions().dingtalk.map((s) => `${s.scope}:${s.scopeId}:${s.unionId}`).sort();
+}
+function ops(list: { op: string }[]): string[] {
+  return list.map((e) => e.op);
+}
+function apiOps(list: { op: string }[]): string[] {
+  return ops(list).filter((o) => o !== "token");
+}
+function summarize(list: { op: string }[]): string {
+  const counts: Record<string, number> = {};
+  for (const e of list) counts[e.op] = (counts[e.op] ?? 0) + 1;
+  return Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ");
+}
