@@ -40,7 +40,6 @@ const base = {
     "dingtalk-feishu-demo:corpId": { value: d.corpId },
     "dingtalk-feishu-demo:operatorUnionId": { value: "demo-operator-union-id" },
   },
-  echo: true,
 };
 
 function show(title) {
@@ -57,12 +56,14 @@ let failed = false;
 try {
   console.log(`emulator: ${emulator.url}\nbackend:  file://${backendDir}\n\n== pulumi up`);
   const up = await runStackOperation({ ...base, op: "up" }, { scratchDir: backendDir });
+  process.stdout.write(up.stdout);
   if (!up.ok) throw new Error(`pulumi up failed: ${up.error?.message}`);
   const made = show("after pulumi up, the vendors hold");
   if (made.dingtalk.length !== 1 || made.feishu.length !== 2) throw new Error("expected 1 DingTalk and 2 Feishu subscriptions");
 
   console.log("\n== pulumi destroy");
   const destroy = await runStackOperation({ ...base, op: "destroy" }, { scratchDir: backendDir });
+  process.stdout.write(destroy.stdout);
   if (!destroy.ok) throw new Error(`pulumi destroy failed: ${destroy.error?.message}`);
   const left = show("after pulumi destroy, the vendors hold");
   if (left.dingtalk.length + left.feishu.length !== 0) throw new Error("subscriptions left after destroy");
