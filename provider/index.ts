@@ -6,3 +6,4 @@
 export * as dingtalk from "./dingtalk";
 export * as feishu from "./feishu";
 export { ProviderError, VendorApiError, NetworkError, TimeoutError, AuthError, ConfigError } from "./core/errors";
+export type { ErrorContext, ProviderErrorCode, TimeoutPhase, Vendor, VendorFailure } from "./core/errors";

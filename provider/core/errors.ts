@@ -15,8 +15,11 @@ export function vendorDisplayName(vendor: Vendor): string {
 
 /** Where an error happened: vendor, operation (e.g. `subscribe`) and target (e.g. `ORG:ding123`). */
 export interface ErrorContext {
+  /** The vendor that was called. */
   vendor: Vendor;
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
   operation: string;
+  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
   target: string;
 }
 
@@ -66,8 +69,11 @@ export interface VendorFailure {
 
 /** The vendor answered and said no. */
 export class VendorApiError extends ProviderError implements VendorFailure, ErrorContext {
+  /** The vendor that was called. */
   readonly vendor: Vendor;
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
   readonly operation: string;
+  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
   readonly target: string;
   readonly httpStatus: number;
   readonly vendorCode?: string;
@@ -115,8 +121,11 @@ function describeContext(context: ErrorContext): string {
 
 /** The request never got an answer: connection refused, reset, DNS, TLS, proxy. */
 export class NetworkError extends ProviderError implements ErrorContext {
+  /** The vendor that was called. */
   readonly vendor: Vendor;
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
   readonly operation: string;
+  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
   readonly target: string;
   /** Host that could not be reached. */
   readonly host: string;
@@ -145,10 +154,15 @@ export type TimeoutPhase = "connect" | "headers" | "body" | "deadline";
 
 /** The request was sent or attempted but no complete answer came in time. */
 export class TimeoutError extends ProviderError implements ErrorContext {
+  /** The vendor that was called. */
   readonly vendor: Vendor;
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
   readonly operation: string;
+  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
   readonly target: string;
+  /** Host that did not answer in time. */
   readonly host: string;
+  /** Which timeout fired. */
   readonly phase: TimeoutPhase;
   /** The limit that was exceeded, when known. */
   readonly timeoutMs?: number;
@@ -179,6 +193,7 @@ export class TimeoutError extends ProviderError implements ErrorContext {
 
 /** A token could not be obtained, or the vendor keeps rejecting it. */
 export class AuthError extends ProviderError {
+  /** The vendor whose token could not be obtained or was rejected. */
   readonly vendor: Vendor;
   /** The vendor's answer, when the problem came from one. */
   readonly failure?: VendorFailure;

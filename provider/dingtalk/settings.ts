@@ -10,13 +10,21 @@ export const DEFAULT_DINGTALK_ENDPOINT = "https://api.dingtalk.com";
 
 /** Every DingTalk setting: its stack config key and environment variable. */
 export const DINGTALK_SETTINGS = {
+  /** Internal app: its AppKey (client id). */
   appKey: { config: "dingtalk:appKey", env: "DINGTALK_APP_KEY" },
+  /** Internal app: its AppSecret (client secret); set it as a secret. */
   appSecret: { config: "dingtalk:appSecret", env: "DINGTALK_APP_SECRET" },
+  /** Third-party enterprise app: its SuiteKey. */
   suiteKey: { config: "dingtalk:suiteKey", env: "DINGTALK_SUITE_KEY" },
+  /** Third-party enterprise app: its SuiteSecret; set it as a secret. */
   suiteSecret: { config: "dingtalk:suiteSecret", env: "DINGTALK_SUITE_SECRET" },
+  /** Third-party enterprise app: the latest suite ticket DingTalk pushed (about every 5 hours); a secret. */
   suiteTicket: { config: "dingtalk:suiteTicket", env: "DINGTALK_SUITE_TICKET" },
+  /** Third-party enterprise app: the corpId of the organization that authorized it. */
   authCorpId: { config: "dingtalk:authCorpId", env: "DINGTALK_AUTH_CORP_ID" },
+  /** An access token obtained elsewhere, used as is (no refresh); a secret. */
   accessToken: { config: "dingtalk:accessToken", env: "DINGTALK_ACCESS_TOKEN" },
+  /** API endpoint: `https://api.dingtalk.com` (default) or `https://api.dingtalk.io` (international). */
   endpoint: { config: "dingtalk:endpoint", env: "DINGTALK_ENDPOINT" },
 } as const satisfies Record<string, SettingName>;
 

@@ -16,7 +16,9 @@ export type LedgerFault = "throttled" | "injected" | "dropped" | "hang" | "laten
 
 /** One Feishu event pair as recorded. */
 export interface LedgerEvent {
+  /** e.g. `helpdesk.ticket`. */
   readonly type: string;
+  /** e.g. `ticket.created_v1`. */
   readonly subtype: string;
 }
 

@@ -10,11 +10,17 @@ export const DEFAULT_FEISHU_ENDPOINT = "https://open.feishu.cn";
 
 /** Every Feishu setting: its stack config key and environment variable. */
 export const FEISHU_SETTINGS = {
+  /** Custom app: its App ID (`cli_…`). */
   appId: { config: "feishu:appId", env: "FEISHU_APP_ID" },
+  /** Custom app: its App Secret; set it as a secret. */
   appSecret: { config: "feishu:appSecret", env: "FEISHU_APP_SECRET" },
+  /** A tenant access token obtained elsewhere, used as is (no refresh); a secret. */
   tenantAccessToken: { config: "feishu:tenantAccessToken", env: "FEISHU_TENANT_ACCESS_TOKEN" },
+  /** The helpdesk id, from the helpdesk admin console. */
   helpdeskId: { config: "feishu:helpdeskId", env: "FEISHU_HELPDESK_ID" },
+  /** The helpdesk token, from the helpdesk admin console; it carries the helpdesk owner's power, so set it as a secret. */
   helpdeskToken: { config: "feishu:helpdeskToken", env: "FEISHU_HELPDESK_TOKEN" },
+  /** API endpoint: `https://open.feishu.cn` (Feishu, default) or `https://open.larksuite.com` (Lark). */
   endpoint: { config: "feishu:endpoint", env: "FEISHU_ENDPOINT" },
 } as const satisfies Record<string, SettingName>;
 

@@ -41,6 +41,12 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     expect(ops(calls(emu, mark))).toEqual(["token", "subscribe", "subscribe"]);
     const [org] = (await stack.dynamicResources()).filter((r) => r.urn.endsWith("::org"));
     expect(org.id).toBe(`ORG:${CORP}`);
+    // The serialized provider is a shim: small, and none of the implementation inside.
+    const blob: string = org.inputs.__provider;
+    expect(Buffer.byteLength(blob)).toBeLessThan(2048);
+    expect(blob).toContain('require("pulumi-dingtalk-feishu/runtime")');
+    for (const piece of ["x-acs-dingtalk-access-token", "storage/events", "undici", "zod", "appSecret"]) expect(blob).not.toContain(piece);
+    console.log(`__provider: ${Buffer.byteLength(blob)} bytes`);
     expect(org.outputs).toMatchObject({ scope: "ORG", scopeId: CORP, unionId: "union-1", endpoint: `${emu.url}/`, credentialKind: "app", appKey: DEFAULT_CREDENTIALS.dingtalk.apps[0].appKey });
 
     // Preview after up: no changes, no vendor call.
