@@ -14,5 +14,5 @@ export function identifier(name: string) {
     .string({ error: `${name} must be a string` })
     .min(1, { error: `${name} must not be empty` })
     .max(MAX_IDENTIFIER_LENGTH, { error: `${name} must be at most ${MAX_IDENTIFIER_LENGTH} characters` })
-    .regex(/^[^\s\p{Cc}]+$/u, { error: `${name} must not contain white space or control characters` });
+    .regex(/^[^\s\p{Cc}]*$/u, { error: `${name} must not contain white space or control characters` });
 }

@@ -17,9 +17,9 @@ export function vendorDisplayName(vendor: Vendor): string {
 export interface ErrorContext {
   /** The vendor that was called. */
   vendor: Vendor;
-  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `get access token`. */
   operation: string;
-  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
+  /** What it was attempted on, e.g. `ORG:ding123` or `helpdesk:<id> (helpdesk.ticket/ticket.created_v1)`. */
   target: string;
 }
 
@@ -71,9 +71,9 @@ export interface VendorFailure {
 export class VendorApiError extends ProviderError implements VendorFailure, ErrorContext {
   /** The vendor that was called. */
   readonly vendor: Vendor;
-  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `get access token`. */
   readonly operation: string;
-  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
+  /** What it was attempted on, e.g. `ORG:ding123` or `helpdesk:<id> (helpdesk.ticket/ticket.created_v1)`. */
   readonly target: string;
   readonly httpStatus: number;
   readonly vendorCode?: string;
@@ -123,9 +123,9 @@ function describeContext(context: ErrorContext): string {
 export class NetworkError extends ProviderError implements ErrorContext {
   /** The vendor that was called. */
   readonly vendor: Vendor;
-  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `get access token`. */
   readonly operation: string;
-  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
+  /** What it was attempted on, e.g. `ORG:ding123` or `helpdesk:<id> (helpdesk.ticket/ticket.created_v1)`. */
   readonly target: string;
   /** Host that could not be reached. */
   readonly host: string;
@@ -156,9 +156,9 @@ export type TimeoutPhase = "connect" | "headers" | "body" | "deadline";
 export class TimeoutError extends ProviderError implements ErrorContext {
   /** The vendor that was called. */
   readonly vendor: Vendor;
-  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `token`. */
+  /** What was attempted, e.g. `subscribe`, `unsubscribe`, `get access token`. */
   readonly operation: string;
-  /** What it was attempted on, e.g. `ORG:ding123` or the helpdesk's event pairs. */
+  /** What it was attempted on, e.g. `ORG:ding123` or `helpdesk:<id> (helpdesk.ticket/ticket.created_v1)`. */
   readonly target: string;
   /** Host that did not answer in time. */
   readonly host: string;
