@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { identifier } from "../config/identifier";
-
-/** The scopes DingTalk storage events can be subscribed at. */
-export const STORAGE_EVENT_SCOPES = ["ORG", "SPACE"] as const;
+import { STORAGE_EVENT_SCOPES } from "./scopes";
 
 /** A validated DingTalk storage event subscription, as the provider works with it. */
 export const storageEventSubscriptionSchema = z.object({
