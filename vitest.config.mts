@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 // language server and a provider process).
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/summary-reporter.mts"],
     projects: [
       {
         test: {
