@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
 import { backendFiles, emulatorConfig, leakedSecrets, TestStack } from "./harness";
+import { apiOps, callsSince, dingtalkHeld as subs, lastSeq, ops, type Emulator } from "./ledger";
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 const CORP = DEFAULT_CREDENTIALS.dingtalk.apps[0].corpId;
+const calls = (emu: Emulator, since: number) => callsSince(emu, since, "dingtalk");
 
-function calls(emu: Emulator, since: number, vendor = "dingtalk") {
-  return emu.ledger().filter((e) => e.seq > since && e.vendor === vendor);
-}
-function lastSeq(emu: Emulator): number {
-  return emu.ledger().at(-1)?.seq ?? 0;
-}
 function entries(list: object[]) {
   return { "from-config:dingtalk": JSON.stringify(list) };
 }
@@ -199,15 +194,6 @@ describe("DingTalk StorageEventSubscription end to end", () => {
 
 function setEntries(stack: TestStack, list: object[]): void {
   stack.setConfig("from-config:dingtalk", JSON.stringify(list));
-}
-function subs(emu: Emulator): string[] {
-  return emu.subscriptions().dingtalk.map((s) => `${s.scope}:${s.scopeId}:${s.unionId}`).sort();
-}
-function ops(list: { op: string }[]): string[] {
-  return list.map((e) => e.op);
-}
-function apiOps(list: { op: string }[]): string[] {
-  return ops(list).filter((o) => o !== "token");
 }
 function summarize(list: { op: string }[]): string {
   const counts: Record<string, number> = {};

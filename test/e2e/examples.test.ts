@@ -1,6 +1,7 @@
 // Every program under examples/ (and the repo's root program) runs end to end against the
 // emulator: up, what the emulator holds, preview clean, destroy, emulator empty. The
 // examples import "pulumi-dingtalk-feishu" by name, exactly as a user's copy would.
+import { feishuHeld } from "./ledger";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -105,9 +106,6 @@ const cases: Record<string, ExampleCase> = {
 
 function dingtalkHeld(emu: Emulator): string[] {
   return emu.subscriptions().dingtalk.map((s) => `${s.app} ${s.scope}:${s.scopeId} ${s.unionId}`).sort();
-}
-function feishuHeld(emu: Emulator): string[] {
-  return emu.subscriptions().feishu.map((s) => `${s.type}/${s.subtype}`).sort();
 }
 function failure(op: string, r: RunResult): string {
   return `pulumi ${op} failed: ${r.error?.message}\n${r.stdout}\n${r.error?.stderr ?? ""}`;

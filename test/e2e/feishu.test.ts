@@ -2,25 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
 import { HelpdeskEvents } from "../../provider/feishu/events";
 import { backendFiles, emulatorConfig, leakedSecrets, TestStack } from "./harness";
+import { callsSince, feishuHeld as held, lastSeq, ops, type Emulator } from "./ledger";
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 const { TicketMessageCreated, TicketCreated, TicketUpdated } = HelpdeskEvents;
 
-function lastSeq(emu: Emulator): number {
-  return emu.ledger().at(-1)?.seq ?? 0;
-}
-/** The Feishu API calls since `mark` as "op type/subtype,…" (token fetches listed apart). */
+/** The Feishu API calls since `mark` as "op type/subtype,…" (token fetches counted apart). */
 function apiCalls(emu: Emulator, mark: number): string[] {
-  return emu
-    .ledger()
-    .filter((e) => e.seq > mark && e.vendor === "feishu" && e.op !== "token")
+  return callsSince(emu, mark, "feishu")
+    .filter((e) => e.op !== "token")
     .map((e) => `${e.op} ${(e.events ?? []).map((x) => `${x.type}/${x.subtype}`).join(",")}`);
 }
 function tokenFetches(emu: Emulator, mark: number): number {
-  return emu.ledger().filter((e) => e.seq > mark && e.vendor === "feishu" && e.op === "token").length;
-}
-function held(emu: Emulator): string[] {
-  return emu.subscriptions().feishu.map((s) => `${s.type}/${s.subtype}`).sort();
+  return ops(callsSince(emu, mark, "feishu")).filter((o) => o === "token").length;
 }
 function setEntries(stack: TestStack, list: object[]): void {
   stack.setConfig("from-config:feishu", JSON.stringify(list));
