@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MockAgent } from "undici";
+import { MockAgent, type Interceptable } from "undici";
+import { afterEach } from "vitest";
 import type { Logger } from "../../provider/core/logger";
+import { TokenCache } from "../../provider/core/token-cache";
 
 /** A clock whose sleep records the delay and advances time instead of waiting. */
 export function fakeClock(start = 1_700_000_000_000) {
@@ -43,6 +45,16 @@ export function memoryLogger(): Logger & { lines: string[] } {
   };
 }
 
+/** Calls `fn` and returns what it threw (fails the test if it did not throw). */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an exception");
+}
+
 /** Resolves `fn` and returns what it threw (fails the test if it did not throw). */
 export async function caught(fn: () => Promise<unknown>): Promise<Error> {
   try {
@@ -51,4 +63,119 @@ export async function caught(fn: () => Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error("expected a rejection");
+}
+
+/** What an interceptor returns, for `.delay()` and the like. */
+type MockScope = ReturnType<ReturnType<Interceptable["intercept"]>["replyWithError"]>;
+
+/** A request that a {@link mockedClients} interceptor answered. */
+export interface Seen {
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** How a mocked vendor answers: its origin, its token endpoint and its API. */
+export interface MockedVendor {
+  origin: string;
+  token: {
+    path: string;
+    /** Headers on every token answer. */
+    headers: Record<string, string>;
+    /** The successful token answer; `value` undefined means the vendor's default token. */
+    answer: (value?: string) => unknown;
+  };
+  api: {
+    /** Where {@link MockedClient.api} intercepts unless told otherwise. */
+    path: string;
+    /** Headers on every API answer, before the test's own. */
+    headers: Record<string, string>;
+  };
+}
+
+/** What a client under test is built on: the vendor's origin over a MockAgent, a fake clock and a keeping logger. */
+export interface MockedDeps {
+  endpoint: URL;
+  dispatcher: MockAgent;
+  tokenCache: TokenCache;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random: () => number;
+}
+
+/** One test's client over a MockAgent, with what it sent. */
+export interface MockedClient<C> {
+  client: C;
+  pool: Interceptable;
+  clock: ReturnType<typeof fakeClock>;
+  logger: ReturnType<typeof memoryLogger>;
+  tokenCache: TokenCache;
+  /** Every request an interceptor answered, oldest first. */
+  seen: Seen[];
+  /** Intercepts one POST to `path`, records it and answers `status` with `body` (JSON unless a string) and `headers`. */
+  reply: (path: string, status: number, body: unknown, headers?: Record<string, string>) => MockScope;
+  /** Intercepts one token fetch; by default a successful one issuing `value`. */
+  token: (value?: string, status?: number, body?: unknown) => MockScope;
+  /** Intercepts one API call at the vendor's path, or at `path`. */
+  api: (status: number, body: unknown, headers?: Record<string, string>, path?: string) => MockScope;
+}
+
+/**
+ * Vendor-client tests over a MockAgent. Registers an `afterEach` that fails a test leaving an
+ * interceptor unused, on every agent the test took from `setup` or `agent`.
+ */
+export function mockedClients(vendor: MockedVendor): {
+  /** A fresh client, built by `build` on {@link MockedDeps}, with its interceptor helpers. */
+  setup<C>(build: (deps: MockedDeps) => C): MockedClient<C>;
+  /** A checked MockAgent, for a test that builds a client by hand. */
+  agent(): MockAgent;
+} {
+  let agents: MockAgent[] = [];
+  afterEach(() => {
+    const used = agents;
+    agents = [];
+    for (const agent of used) agent.assertNoPendingInterceptors();
+  });
+  const agent = (): MockAgent => {
+    const a = mockAgent();
+    agents.push(a);
+    return a;
+  };
+  return {
+    agent,
+    setup<C>(build: (deps: MockedDeps) => C): MockedClient<C> {
+      const dispatcher = agent();
+      const pool = dispatcher.get(vendor.origin);
+      const clock = fakeClock();
+      const logger = memoryLogger();
+      const tokenCache = new TokenCache({ now: clock.now });
+      const seen: Seen[] = [];
+      const client = build({
+        endpoint: new URL(vendor.origin),
+        dispatcher,
+        tokenCache,
+        logger,
+        sleep: clock.sleep,
+        now: clock.now,
+        random: () => 0.5,
+      });
+      const reply: MockedClient<C>["reply"] = (path, status, body, headers = {}) =>
+        pool.intercept({ path, method: "POST" }).reply((o) => {
+          seen.push({ path: o.path, headers: o.headers as Record<string, string>, body: JSON.parse(String(o.body)) });
+          return { statusCode: status, data: typeof body === "string" ? body : JSON.stringify(body), responseOptions: { headers } };
+        });
+      return {
+        client,
+        pool,
+        clock,
+        logger,
+        tokenCache,
+        seen,
+        reply,
+        token: (value, status = 200, body = vendor.token.answer(value)) => reply(vendor.token.path, status, body, vendor.token.headers),
+        api: (status, body, headers = {}, path = vendor.api.path) => reply(path, status, body, { ...vendor.api.headers, ...headers }),
+      };
+    },
+  };
 }

@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { errors, type MockAgent } from "undici";
+import { describe, expect, it } from "vitest";
+import { errors } from "undici";
 import { AuthError, ConfigError, ProviderError, VendorApiError } from "../../provider/core/errors";
-import { TokenCache } from "../../provider/core/token-cache";
-import { DingTalkClient, type StorageEventScope } from "../../provider/dingtalk/client";
+import { DingTalkClient, type DingTalkClientInit, type StorageEventScope } from "../../provider/dingtalk/client";
 import type { DingTalkCredentials } from "../../provider/dingtalk/credentials";
-import { caught, fakeClock, fixture, memoryLogger, mockAgent } from "../core/helpers";
+import { caught, fixture, mockedClients, thrown, type Seen } from "../core/helpers";
 
 const ORIGIN = "https://api.dingtalk.com";
 const APP_KEY = "dingxq7mzkd0a1b2c3d4";
@@ -15,52 +14,16 @@ const SCOPE: StorageEventScope = { scope: "ORG", scopeId: "ding123", unionId: "i
 const SUBSCRIBE_PATH = `/v1.0/storage/events/subscribe?unionId=${encodeURIComponent(SCOPE.unionId)}`;
 const REQUEST_ID = "3A4F9C1E-7B2D-4E8A-9F06-1C5D7E2B8A43";
 
-let agent: MockAgent;
-afterEach(() => {
-  agent.assertNoPendingInterceptors();
+const dingTalk = mockedClients({
+  origin: ORIGIN,
+  token: { path: "/v1.0/oauth2/accessToken", headers: { "x-acs-request-id": REQUEST_ID }, answer: (accessToken = TOKEN_1) => ({ accessToken, expireIn: 7200 }) },
+  api: { path: SUBSCRIBE_PATH, headers: { "content-type": "application/json" } },
 });
 
-interface Seen {
-  path: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-function setup(opts: { credentials?: DingTalkCredentials; options?: ConstructorParameters<typeof DingTalkClient>[0]["options"] } = {}) {
-  agent = mockAgent();
-  const pool = agent.get(ORIGIN);
-  const clock = fakeClock();
-  const logger = memoryLogger();
-  const tokenCache = new TokenCache({ now: clock.now });
-  const seen: Seen[] = [];
-  const record = (o: { path: string; headers?: unknown; body?: unknown }) =>
-    seen.push({ path: o.path, headers: o.headers as Record<string, string>, body: JSON.parse(String(o.body)) });
-  const client = new DingTalkClient({
-    endpoint: new URL(ORIGIN),
-    credentials: opts.credentials ?? { kind: "app", appKey: APP_KEY, appSecret: APP_SECRET },
-    dispatcher: agent,
-    tokenCache,
-    options: opts.options,
-    logger,
-    sleep: clock.sleep,
-    now: clock.now,
-    random: () => 0.5,
-  });
-  const token = (accessToken = TOKEN_1, status = 200, body: unknown = { accessToken, expireIn: 7200 }) =>
-    pool.intercept({ path: "/v1.0/oauth2/accessToken", method: "POST" }).reply((o) => {
-      record(o);
-      return { statusCode: status, data: JSON.stringify(body), responseOptions: { headers: { "x-acs-request-id": REQUEST_ID } } };
-    });
-  const api = (status: number, body: unknown, headers: Record<string, string> = {}, path = SUBSCRIBE_PATH) =>
-    pool.intercept({ path, method: "POST" }).reply((o) => {
-      record(o);
-      return {
-        statusCode: status,
-        data: typeof body === "string" ? body : JSON.stringify(body),
-        responseOptions: { headers: { "content-type": "application/json", ...headers } },
-      };
-    });
-  return { client, pool, clock, logger, tokenCache, seen, token, api };
+function setup(opts: { credentials?: DingTalkCredentials; options?: DingTalkClientInit["options"] } = {}) {
+  return dingTalk.setup(
+    (deps) => new DingTalkClient({ ...deps, credentials: opts.credentials ?? { kind: "app", appKey: APP_KEY, appSecret: APP_SECRET }, options: opts.options }),
+  );
 }
 
 const calls = (seen: Seen[], path: string) => seen.filter((s) => s.path.startsWith(path));
@@ -92,10 +55,7 @@ describe("DingTalkClient requests", () => {
     const t = setup({
       credentials: { kind: "suite", suiteKey: "suitekey123", suiteSecret: "suite-secret-xyz-0123", suiteTicket: "ticket-abc-0123", authCorpId: "dingcorp1" },
     });
-    t.pool.intercept({ path: "/v1.0/oauth2/corpAccessToken", method: "POST" }).reply((o) => {
-      t.seen.push({ path: o.path, headers: {}, body: JSON.parse(String(o.body)) });
-      return { statusCode: 200, data: JSON.stringify(fixture("dingtalk", "200-corpAccessToken")) };
-    });
+    t.reply("/v1.0/oauth2/corpAccessToken", 200, fixture("dingtalk", "200-corpAccessToken"));
     t.api(200, { success: true });
     await t.client.subscribe(SCOPE);
     expect(t.seen[0]!.body).toEqual({ suiteKey: "suitekey123", suiteSecret: "suite-secret-xyz-0123", authCorpId: "dingcorp1", suiteTicket: "ticket-abc-0123" });
@@ -396,14 +356,10 @@ describe("DingTalkClient secrets and settings", () => {
   });
 
   it("rejects header-splitting credentials naming the key, not the value", () => {
-    agent = mockAgent();
     const secret = "bad-secret-0123\r\nX-Injected: 1";
-    let error: unknown;
-    try {
-      new DingTalkClient({ endpoint: new URL(ORIGIN), credentials: { kind: "app", appKey: APP_KEY, appSecret: secret }, dispatcher: agent });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(
+      () => new DingTalkClient({ endpoint: new URL(ORIGIN), credentials: { kind: "app", appKey: APP_KEY, appSecret: secret }, dispatcher: dingTalk.agent() }),
+    );
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).keys).toEqual(["dingtalk:appSecret"]);
     expect((error as Error).message).not.toContain("bad-secret-0123");
@@ -413,14 +369,14 @@ describe("DingTalkClient secrets and settings", () => {
     ["http://api.dingtalk.com", "dingtalk:endpoint must use https:"],
     ["https://user:pw@api.dingtalk.com", "dingtalk:endpoint must not contain credentials"],
   ])("validates the endpoint %s", (endpoint, message) => {
-    agent = mockAgent();
+    const agent = dingTalk.agent();
     expect(
       () => new DingTalkClient({ endpoint: new URL(endpoint), credentials: { kind: "token", accessToken: "t0123456" }, dispatcher: agent }),
     ).toThrow(message);
   });
 
   it("validates options naming the dingtalk: key", () => {
-    agent = mockAgent();
+    const agent = dingTalk.agent();
     expect(
       () =>
         new DingTalkClient({
@@ -439,7 +395,7 @@ describe("DingTalkClient secrets and settings", () => {
   });
 
   it("accepts a loopback http endpoint (the emulator)", async () => {
-    agent = mockAgent();
+    const agent = dingTalk.agent();
     agent.get("http://127.0.0.1:4100").intercept({ path: SUBSCRIBE_PATH, method: "POST" }).reply(200, { success: true });
     const client = new DingTalkClient({
       endpoint: new URL("http://127.0.0.1:4100"),

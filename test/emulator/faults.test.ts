@@ -1,26 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type FailureKind } from "../../provider/emulator";
-import {
-  CORP,
-  DT,
-  FS,
-  TICKET_MESSAGE,
-  dingTalkEvents,
-  dingTalkToken,
-  feishuEvents,
-  feishuToken,
-  manualClock,
-  post,
-} from "./helpers";
+import { DT, EVENTS, FS, ORG, dingTalkEvents, dingTalkToken, feishuEvents, feishuToken, manualClock, post } from "./helpers";
 
 let emu: Emulator | undefined;
 afterEach(async () => {
   await emu?.stop();
   emu = undefined;
 });
-
-const ORG = { scope: "ORG", scopeId: CORP };
-const EVENTS = { events: [TICKET_MESSAGE] };
 
 describe("throttleQps", () => {
   it("answers DingTalk's 403 QpsLimitForApi past the limit, per app and per API, until the window resets", async () => {

@@ -2,21 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../provider/emulator";
-import {
-  CORP,
-  DT,
-  FS,
-  TICKET_MESSAGE,
-  dingTalkEvents,
-  dingTalkToken,
-  feishuEvents,
-  feishuToken,
-  fixture,
-  helpdeskAuth,
-  post,
-  shapeOf,
-  type Answer,
-} from "./helpers";
+import { CORP, DT, EVENTS, FS, ORG, dingTalkEvents, dingTalkToken, feishuEvents, feishuToken, fixture, helpdeskAuth, post, shapeOf, type Answer } from "./helpers";
 
 const NO_PERMISSION = { appKey: "dingfixturenoperm01", appSecret: "dtAppSecret-fixture-noperm-77aa", corpId: CORP, permissions: false };
 
@@ -27,7 +13,6 @@ beforeAll(async () => {
 afterAll(() => emu.stop());
 beforeEach(() => emu.reset());
 
-const ORG = { scope: "ORG", scopeId: CORP };
 const suite = DT.suites[0]!;
 const suiteBody = { suiteKey: suite.suiteKey, suiteSecret: suite.suiteSecret, suiteTicket: suite.suiteTicket, authCorpId: suite.authCorpId };
 
@@ -80,7 +65,6 @@ const dingtalk: Record<string, () => Promise<Answer>> = {
 };
 
 const tenantUrl = (): string => `${emu.url}/open-apis/auth/v3/tenant_access_token/internal`;
-const EVENTS = { events: [TICKET_MESSAGE] };
 const feishuFault = (kind: "429" | "500" | "503") => async (): Promise<Answer> => {
   const token = await feishuToken(emu);
   return withFaults({ failureRate: 1, failureKinds: [kind] }, () => feishuEvents(emu, "subscribe", token, EVENTS));

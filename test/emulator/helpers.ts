@@ -3,7 +3,12 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_CREDENTIALS, type Emulator } from "../../provider/emulator";
+import { Agent } from "undici";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { realSleep } from "../../provider/core/clock";
+import { TokenCache } from "../../provider/core/token-cache";
+import { DEFAULT_CREDENTIALS, startEmulator, type Emulator, type LedgerEntry } from "../../provider/emulator";
+import { memoryLogger } from "../core/helpers";
 
 /** A decoded answer. */
 export interface Answer {
@@ -95,6 +100,11 @@ export function feishuEvents(
 export const TICKET_MESSAGE = { type: "helpdesk.ticket_message", subtype: "ticket_message.created_v1" };
 export const TICKET_CREATED = { type: "helpdesk.ticket", subtype: "ticket.created_v1" };
 
+/** A DingTalk storage-event body: the default corp's ORG scope. */
+export const ORG = { scope: "ORG", scopeId: CORP };
+/** A Feishu helpdesk-event body: ticket messages. */
+export const EVENTS = { events: [TICKET_MESSAGE] };
+
 /** A vendor fixture body from test/fixtures. */
 export function fixture(vendor: "dingtalk" | "feishu", name: string): unknown {
   return JSON.parse(readFileSync(join(__dirname, "..", "fixtures", vendor, `${name}.json`), "utf8"));
@@ -117,4 +127,62 @@ export function shapeOf(value: unknown): unknown {
 export function manualClock(start = Date.UTC(2024, 0, 1)): { now: () => number; advance: (ms: number) => void } {
   let t = start;
   return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+/** What a vendor client under test is built on: the emulator's URL over a plain Agent, real sleeps that are recorded. */
+export interface EmulatedDeps {
+  endpoint: URL;
+  dispatcher: Agent;
+  tokenCache: TokenCache;
+  logger: ReturnType<typeof memoryLogger>;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * One emulator for a file of vendor-client tests: started before them with a plain Agent
+ * (not the shared proxy-aware one: a proxy in the environment must not capture loopback
+ * calls), reset after each test, stopped after the last.
+ */
+export function emulatorForClients(): {
+  /** The running emulator (from `beforeAll` on). */
+  readonly emulator: Emulator;
+  /** The ledger entries of one operation ("token", "subscribe", ...), oldest first. */
+  ops(op: string): LedgerEntry[];
+  /** A fresh client built by `build`, with the sleeps it asked for and its log lines. */
+  client<C>(build: (deps: EmulatedDeps) => C): { client: C; sleeps: number[]; logger: EmulatedDeps["logger"] };
+} {
+  let running: { emulator: Emulator; dispatcher: Agent } | undefined;
+  beforeAll(async () => {
+    running = { emulator: await startEmulator(), dispatcher: new Agent() };
+  });
+  afterAll(async () => {
+    await running?.dispatcher.close();
+    await running?.emulator.stop();
+  });
+  afterEach(() => running?.emulator.reset());
+  const started = () => {
+    if (running === undefined) throw new Error("the emulator starts in beforeAll");
+    return running;
+  };
+  return {
+    get emulator() {
+      return started().emulator;
+    },
+    ops: (op) => started().emulator.ledger().filter((e) => e.op === op),
+    client(build) {
+      const sleeps: number[] = [];
+      const logger = memoryLogger();
+      const client = build({
+        endpoint: new URL(started().emulator.url),
+        dispatcher: started().dispatcher,
+        tokenCache: new TokenCache(),
+        logger,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          await realSleep(ms);
+        },
+      });
+      return { client, sleeps, logger };
+    },
+  };
 }

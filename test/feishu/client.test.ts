@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { errors, type MockAgent } from "undici";
+import { describe, expect, it } from "vitest";
+import { errors } from "undici";
 import { AuthError, ConfigError, VendorApiError } from "../../provider/core/errors";
-import { TokenCache } from "../../provider/core/token-cache";
 import type { FeishuCredentials } from "../../provider/feishu/credentials";
-import { FeishuClient, type HelpdeskEventPair } from "../../provider/feishu/client";
-import { caught, fakeClock, fixture, memoryLogger, mockAgent } from "../core/helpers";
+import { FeishuClient, type FeishuClientInit, type HelpdeskEventPair } from "../../provider/feishu/client";
+import { caught, fixture, mockedClients, thrown, type Seen } from "../core/helpers";
 
 const ORIGIN = "https://open.feishu.cn";
 const APP_ID = "cli_a1b2c3d4e5f6a7b8";
@@ -20,53 +19,22 @@ const TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal";
 const LOG_ID = "202401011200004F3A9C1E7B2D4E8A9F06";
 const TARGET = `helpdesk:${HELPDESK_ID} (helpdesk.ticket_message/ticket_message.created_v1)`;
 
-let agent: MockAgent;
-afterEach(() => {
-  agent.assertNoPendingInterceptors();
+const feishu = mockedClients({
+  origin: ORIGIN,
+  token: { path: TOKEN_PATH, headers: { "x-tt-logid": LOG_ID }, answer: (value = TOKEN_1) => ({ code: 0, msg: "ok", tenant_access_token: value, expire: 7200 }) },
+  api: { path: SUBSCRIBE, headers: { "content-type": "application/json; charset=utf-8" } },
 });
 
-interface Seen {
-  path: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-function setup(opts: { credentials?: FeishuCredentials; options?: ConstructorParameters<typeof FeishuClient>[0]["options"] } = {}) {
-  agent = mockAgent();
-  const pool = agent.get(ORIGIN);
-  const clock = fakeClock();
-  const logger = memoryLogger();
-  const tokenCache = new TokenCache({ now: clock.now });
-  const seen: Seen[] = [];
-  const record = (o: { path: string; headers?: unknown; body?: unknown }) =>
-    seen.push({ path: o.path, headers: o.headers as Record<string, string>, body: JSON.parse(String(o.body)) });
-  const client = new FeishuClient({
-    endpoint: new URL(ORIGIN),
-    credentials: opts.credentials ?? { kind: "app", appId: APP_ID, appSecret: APP_SECRET },
-    helpdesk: { helpdeskId: HELPDESK_ID, helpdeskToken: HELPDESK_TOKEN },
-    dispatcher: agent,
-    tokenCache,
-    options: opts.options,
-    logger,
-    sleep: clock.sleep,
-    now: clock.now,
-    random: () => 0.5,
-  });
-  const token = (value = TOKEN_1, status = 200, body: unknown = { code: 0, msg: "ok", tenant_access_token: value, expire: 7200 }) =>
-    pool.intercept({ path: TOKEN_PATH, method: "POST" }).reply((o) => {
-      record(o);
-      return { statusCode: status, data: JSON.stringify(body), responseOptions: { headers: { "x-tt-logid": LOG_ID } } };
-    });
-  const api = (status: number, body: unknown, headers: Record<string, string> = {}, path = SUBSCRIBE) =>
-    pool.intercept({ path, method: "POST" }).reply((o) => {
-      record(o);
-      return {
-        statusCode: status,
-        data: typeof body === "string" ? body : JSON.stringify(body),
-        responseOptions: { headers: { "content-type": "application/json; charset=utf-8", ...headers } },
-      };
-    });
-  return { client, pool, clock, logger, tokenCache, seen, token, api };
+function setup(opts: { credentials?: FeishuCredentials; options?: FeishuClientInit["options"] } = {}) {
+  return feishu.setup(
+    (deps) =>
+      new FeishuClient({
+        ...deps,
+        credentials: opts.credentials ?? { kind: "app", appId: APP_ID, appSecret: APP_SECRET },
+        helpdesk: { helpdeskId: HELPDESK_ID, helpdeskToken: HELPDESK_TOKEN },
+        options: opts.options,
+      }),
+  );
 }
 
 const apiCalls = (seen: Seen[]) => seen.filter((s) => s.path.startsWith("/open-apis/helpdesk/"));
@@ -305,25 +273,22 @@ describe("FeishuClient secrets and settings", () => {
   });
 
   it("rejects a helpdesk token with a line break, naming the key", () => {
-    agent = mockAgent();
-    let error: unknown;
-    try {
-      new FeishuClient({
-        endpoint: new URL(ORIGIN),
-        credentials: { kind: "app", appId: APP_ID, appSecret: APP_SECRET },
-        helpdesk: { helpdeskId: HELPDESK_ID, helpdeskToken: "ht-line\nbreak-0123" },
-        dispatcher: agent,
-      });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(
+      () =>
+        new FeishuClient({
+          endpoint: new URL(ORIGIN),
+          credentials: { kind: "app", appId: APP_ID, appSecret: APP_SECRET },
+          helpdesk: { helpdeskId: HELPDESK_ID, helpdeskToken: "ht-line\nbreak-0123" },
+          dispatcher: feishu.agent(),
+        }),
+    );
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).keys).toEqual(["feishu:helpdeskToken"]);
     expect((error as Error).message).not.toContain("ht-line");
   });
 
   it("requires https for non-loopback endpoints", () => {
-    agent = mockAgent();
+    const agent = feishu.agent();
     expect(
       () =>
         new FeishuClient({
