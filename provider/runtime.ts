@@ -2,12 +2,16 @@
 // Process-wide state (token caches, rate limiters, claims) lives behind this module.
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderKind } from "./dynamic/shim";
+import { watchEngine } from "./dynamic/engine-watch";
 import { NoopProvider } from "./dynamic/noop";
+import { processLogger } from "./dynamic/process";
 
 type Implementation = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> &
   Pick<pulumi.dynamic.ResourceProvider, "configure">;
 
 const implementations = new Map<ProviderKind, Implementation>();
+
+let watching = false;
 
 /** The implementation of one resource kind; one instance per provider process. */
 export function implementation(kind: ProviderKind): Implementation {
@@ -15,6 +19,16 @@ export function implementation(kind: ProviderKind): Implementation {
   if (!impl) {
     impl = create(kind);
     implementations.set(kind, impl);
+  }
+  if (!watching) {
+    watching = true;
+    // An orphaned provider process (the CLI was killed) must stop calling the vendor; see engine-watch.
+    watchEngine({
+      onGone: (address) => {
+        processLogger().warn(`the Pulumi engine at ${address} is gone; stopping this provider process so that it makes no more vendor calls.`);
+        process.exit(1);
+      },
+    });
   }
   return impl;
 }

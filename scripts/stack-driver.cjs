@@ -75,6 +75,8 @@ async function main() {
   const onOutput = (s) => { stdout += s; if (req.echo) process.stderr.write(s); };
   const flags = req.flags ?? {};
   let result = {};
+  // How long the operation itself took (the benchmark reports it without this process's start-up).
+  const startedAt = Date.now();
   try {
     switch (req.op) {
       case "up": {
@@ -120,7 +122,7 @@ async function main() {
       default:
         throw new Error(`unknown op ${req.op}`);
     }
-    process.stdout.write(`@@result ${JSON.stringify({ ok: true, stdout, ...result })}\n`);
+    process.stdout.write(`@@result ${JSON.stringify({ ok: true, stdout, elapsedMs: Date.now() - startedAt, ...result })}\n`);
   } catch (e) {
     const err = { message: String(e && e.message || e), stdout: e?.commandResult?.stdout ?? "", stderr: e?.commandResult?.stderr ?? "" };
     process.stdout.write(`@@result ${JSON.stringify({ ok: false, stdout: stdout + err.stdout, error: err })}\n`);
@@ -133,7 +135,10 @@ function plainOutputs(outputs) {
   return out;
 }
 
+// Exit only once stdout is flushed: a result line of several hundred KB (a big stack's output)
+// was cut short by exiting right after writing it to the pipe.
+const exitWhenFlushed = () => process.stdout.write("", () => process.exit(0));
 main().then(
-  () => process.exit(0),
-  (e) => { process.stdout.write(`@@result ${JSON.stringify({ ok: false, error: { message: String(e && e.stack || e) } })}\n`); process.exit(0); },
+  exitWhenFlushed,
+  (e) => { process.stdout.write(`@@result ${JSON.stringify({ ok: false, error: { message: String(e && e.stack || e) } })}\n`); exitWhenFlushed(); },
 );

@@ -5,9 +5,12 @@ import type { Logger } from "./logger";
 import type { NormalizedClientOptions } from "./options";
 import { formatRetryEvent, withRetry, type RetryEvent } from "./retry";
 import { parseRetryHint } from "./retry-hint";
-import { classifyFailure, isTokenRejected } from "./retry-policy";
+import { classifyFailure, DINGTALK_THROTTLE_DELAY_MS, isTokenRejected } from "./retry-policy";
 import type { TokenSource } from "./token-source";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
+
+// Tokens live for hours and are shared by every call of a client: a handful covers a run.
+const MAX_ACCEPTED_TOKENS = 8;
 
 /** A vendor answer read as data: the value, or the fields of a refusal. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: VendorFailure };
@@ -48,15 +51,19 @@ export interface VendorCallerDeps {
 
 /**
  * The request pipeline shared by both vendor clients:
- * token → limiter → send → interpret → classify → retry, with one token refresh per call.
+ * token → limiter → send → interpret → classify → retry; a throttled answer also slows the
+ * limiter's key down, and a rejected token is refetched (see {@link VendorCaller.call}).
  */
 export class VendorCaller {
+  /** Tokens the vendor accepted at least once (the latest few), to tell expiry from bad credentials. */
+  private readonly accepted = new Set<string>();
+
   constructor(private readonly deps: VendorCallerDeps) {}
 
   /** One rate-limited round trip. Resolves to the parsed value or throws a {@link VendorApiError}. */
   async exchange<T>(spec: ExchangeSpec<T>): Promise<T> {
     const context = this.context(spec);
-    await this.deps.limiter.acquire(spec.limiterKey, this.deps.options.maxQps);
+    const startedAt = await this.deps.limiter.acquire(spec.limiterKey, this.deps.options.maxQps);
     const response = await this.deps.transport.send({ ...spec.request, context });
     const outcome = spec.parse(response);
     if (outcome.ok) return outcome.value;
@@ -64,7 +71,15 @@ export class VendorCaller {
       ...outcome.failure,
       retryAfterMs: outcome.failure.retryAfterMs ?? parseRetryHint(response.headers, this.deps.now()),
     };
-    throw new VendorApiError(context, failure, this.deps.hint(failure, spec.operation));
+    const error = new VendorApiError(context, failure, this.deps.hint(failure, spec.operation));
+    // The vendor's limit can be lower than maxQps: let the limiter slow the whole key down,
+    // or every throttled caller comes back at once after the wait and is throttled again.
+    const decision = classifyFailure(error);
+    if (decision.retry && decision.kind === "throttle") {
+      const limit = Number(response.headers["x-ogw-ratelimit-limit"]);
+      this.deps.limiter.throttled(spec.limiterKey, decision.delayMs ?? DINGTALK_THROTTLE_DELAY_MS, startedAt, limit > 0 ? limit : undefined);
+    }
+    throw error;
   }
 
   /**
@@ -82,19 +97,31 @@ export class VendorCaller {
     }
   }
 
-  /** An authenticated call with retries; a rejected token is dropped and refetched once per call. */
+  /**
+   * An authenticated call with retries. A rejected token is dropped and refetched: once per call
+   * for a token the vendor never accepted (bad credentials look like that), and again whenever
+   * the rejected token had worked before (it expired; with many calls in flight the one fetched
+   * for this call can expire before this call gets to use it).
+   */
   async call<T>(spec: CallSpec<T>): Promise<T> {
     const { logger, onRetry, options, sleep, now, random } = this.deps;
     let refreshed = false;
+    let refreshes = 0;
     const attempt = async (): Promise<T> => {
       for (;;) {
         const token = await spec.tokens.get();
         try {
-          return await this.exchange({ ...spec, request: spec.request(token) });
+          const value = await this.exchange({ ...spec, request: spec.request(token) });
+          this.markAccepted(token);
+          return value;
         } catch (error) {
           if (!isTokenRejected(error)) throw error;
-          if (!spec.tokens.refreshable || refreshed) throw this.tokenRefused(spec, error, refreshed);
-          refreshed = true;
+          const expired = this.accepted.has(token);
+          if (!spec.tokens.refreshable || (refreshed && !expired) || refreshes >= options.maxAttempts) {
+            throw this.tokenRefused(spec, error, refreshed);
+          }
+          if (!expired) refreshed = true;
+          refreshes++;
           spec.tokens.invalidate(token);
           logger.debug(`${this.label(spec)} ${spec.target}: token rejected (${error.httpStatus} ${error.vendorCode ?? ""}); fetching a new one`);
         }
@@ -109,6 +136,12 @@ export class VendorCaller {
       random,
       onRetry: onRetry ?? ((event) => logger.info(formatRetryEvent(event))),
     });
+  }
+
+  private markAccepted(token: string): void {
+    if (this.accepted.has(token)) return;
+    this.accepted.add(token);
+    if (this.accepted.size > MAX_ACCEPTED_TOKENS) this.accepted.delete(this.accepted.values().next().value!);
   }
 
   private tokenRefused(spec: CallSpec<unknown>, error: VendorApiError, afterRefresh: boolean): AuthError {

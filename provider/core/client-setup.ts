@@ -2,7 +2,7 @@ import type { Dispatcher } from "undici";
 import { VendorCaller } from "./call";
 import { realSleep, type Now, type Random, type Sleep } from "./clock";
 import type { Vendor, VendorFailure } from "./errors";
-import { RateLimiter, sharedRateLimiter } from "./limiter";
+import { RateLimiter, SHARED_LIMITER_MARGIN_MS, sharedRateLimiter } from "./limiter";
 import { createStderrLogger, type Logger } from "./logger";
 import { normalizeClientOptions, type ClientOptions, type NormalizedClientOptions } from "./options";
 import type { RetryEvent } from "./retry";
@@ -47,7 +47,10 @@ export function setUpClient(
   const clockInjected = deps.now !== undefined || deps.sleep !== undefined;
   const now = deps.now ?? Date.now;
   const tokenCache = deps.tokenCache ?? (deps.now ? new TokenCache({ now }) : sharedTokenCache());
-  const limiter = deps.limiter ?? (clockInjected ? new RateLimiter({ now, sleep: deps.sleep }) : sharedRateLimiter());
+  // A private limiter on the real clock keeps the shared one's margin: arrival jitter is real then.
+  const limiter =
+    deps.limiter ??
+    (clockInjected ? new RateLimiter({ now, sleep: deps.sleep, marginMs: deps.now ? 0 : SHARED_LIMITER_MARGIN_MS }) : sharedRateLimiter());
   const transport =
     deps.transport ??
     new HttpTransport({

@@ -8,6 +8,13 @@ export interface RateLimiterOptions {
   sleep?: Sleep;
   /** Length of the window the rate is counted over, in milliseconds. @default 1000 */
   windowMs?: number;
+  /**
+   * Added to every window, in milliseconds. The vendor counts arrivals, which come later than
+   * our starts and with jitter (timers firing late, a first call opening its connection), so a
+   * window exactly as long as the vendor's lets one call too many into some of its windows.
+   * @default 0
+   */
+  marginMs?: number;
 }
 
 /** Counters of a {@link RateLimiter}. */
@@ -20,52 +27,122 @@ export interface RateLimiterStats {
   totalDelayMs: number;
 }
 
+/** The margin of the process-wide limiter: loopback and LAN jitter stay well under it. */
+export const SHARED_LIMITER_MARGIN_MS = 30;
+
+interface KeyState {
+  /** Start times granted, the latest last; at most the full rate's worth. */
+  starts: number[];
+  /** No start before this (set when the vendor throttled). */
+  pausedUntil: number;
+  /** When the last throttle episode began; answers to calls started before it belong to it. */
+  throttledAt: number;
+  /** Bumped per throttle episode: callers waiting on an older reservation queue again. */
+  epoch: number;
+  /** Starts per window learned from the last throttle; grows back by one per window. */
+  learned?: number;
+  /** Starts per window used by the latest reservation. */
+  lastPerWindow: number;
+}
+
 /**
  * Client-side sliding-window limiter: at most `maxQps` starts in any window, per key
  * (e.g. `dingtalk:<app>:subscribe`). Slots are reserved synchronously in call order, so waiting
  * callers are served first-in first-out.
+ *
+ * It also adapts to a vendor whose real limit is lower than `maxQps` (organizations differ):
+ * on {@link RateLimiter.throttled} the key pauses for the vendor's wait, lowers its rate by a
+ * quarter (or to the limit the vendor stated), then grows it back by one start per window.
+ * Callers already waiting queue again behind the pause, so a throttled burst is not followed
+ * by another one.
  */
 export class RateLimiter {
-  private readonly grants = new Map<string, number[]>();
+  private readonly keys = new Map<string, KeyState>();
   private readonly now: Now;
   private readonly sleep: Sleep;
   private readonly windowMs: number;
+  private readonly marginMs: number;
   private readonly counters: RateLimiterStats = { acquired: 0, delayed: 0, totalDelayMs: 0 };
 
   constructor(options: RateLimiterOptions = {}) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? realSleep;
     this.windowMs = options.windowMs ?? 1000;
+    this.marginMs = options.marginMs ?? 0;
   }
 
-  /** Waits until a request under `key` may start without exceeding `maxQps` per window. */
-  async acquire(key: string, maxQps: number): Promise<void> {
-    const delay = this.reserve(key, maxQps);
-    if (delay > 0) await this.sleep(delay);
+  /**
+   * Waits until a request under `key` may start without exceeding `maxQps` per window.
+   * @returns the time the request may start (pass it to {@link RateLimiter.throttled}).
+   */
+  async acquire(key: string, maxQps: number): Promise<number> {
+    for (;;) {
+      const { delay, epoch } = this.reserve(key, maxQps);
+      if (delay > 0) await this.sleep(delay);
+      // A throttle episode began while waiting: the reservation no longer holds.
+      if (this.state(key).epoch === epoch) return this.now();
+    }
+  }
+
+  /**
+   * Tells the limiter the vendor throttled a request under `key` that started at `startedAt`:
+   * pause the key for `waitMs` and lower its rate to `limit` per window when the vendor said
+   * it (Feishu's `x-ogw-ratelimit-limit`), else by a quarter. Further throttled answers to
+   * requests started before that belong to the same episode and change nothing.
+   */
+  throttled(key: string, waitMs: number, startedAt: number, limit?: number): void {
+    const state = this.state(key);
+    if (startedAt <= state.throttledAt) return;
+    const now = this.now();
+    state.throttledAt = now;
+    state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
+    const told = limit !== undefined && Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : undefined;
+    // A quarter less, not half: at the vendor's documented rate a throttle is usually jitter, and
+    // halving would cost several windows; a truly lower limit is still reached in a few episodes.
+    state.learned = Math.max(1, told !== undefined ? Math.min(told, state.lastPerWindow) : Math.floor((state.lastPerWindow * 3) / 4));
+    state.starts = [];
+    state.epoch++;
   }
 
   /** Reserves the next free slot and returns how long to wait for it. */
-  private reserve(key: string, maxQps: number): number {
+  private reserve(key: string, maxQps: number): { delay: number; epoch: number } {
     const now = this.now();
+    const state = this.state(key);
     // Rates under 1 become one start per 1/rate windows; larger rates are rounded down.
-    const perWindow = Math.max(1, Math.floor(maxQps));
-    const windowMs = maxQps < 1 ? this.windowMs / maxQps : this.windowMs;
-    const starts = this.grants.get(key) ?? [];
-    this.grants.set(key, starts);
-    const last = starts.length > 0 ? starts[starts.length - 1]! : now;
-    const at =
-      starts.length >= perWindow
-        ? Math.max(now, last, starts[starts.length - perWindow]! + windowMs)
-        : Math.max(now, last);
+    const full = Math.max(1, Math.floor(maxQps));
+    const windowMs = (maxQps < 1 ? this.windowMs / maxQps : this.windowMs) + this.marginMs;
+    const perWindow = this.perWindow(state, full, now);
+    state.lastPerWindow = perWindow;
+    const starts = state.starts;
+    let at = Math.max(now, state.pausedUntil, starts.length > 0 ? starts[starts.length - 1]! : now);
+    if (starts.length >= perWindow) at = Math.max(at, starts[starts.length - perWindow]! + windowMs);
     starts.push(at);
-    if (starts.length > perWindow) starts.splice(0, starts.length - perWindow);
+    if (starts.length > full) starts.splice(0, starts.length - full);
     this.counters.acquired++;
     const delay = at - now;
     if (delay > 0) {
       this.counters.delayed++;
       this.counters.totalDelayMs += delay;
     }
-    return delay;
+    return { delay, epoch: state.epoch };
+  }
+
+  /** The rate in force: the full one, or the learned one grown back by one per window since the pause. */
+  private perWindow(state: KeyState, full: number, now: number): number {
+    if (state.learned === undefined) return full;
+    const grown = state.learned + Math.max(0, Math.floor((now - state.pausedUntil) / this.windowMs));
+    if (grown < full) return grown;
+    state.learned = undefined;
+    return full;
+  }
+
+  private state(key: string): KeyState {
+    let state = this.keys.get(key);
+    if (!state) {
+      state = { starts: [], pausedUntil: 0, throttledAt: Number.NEGATIVE_INFINITY, epoch: 0, lastPerWindow: 1 };
+      this.keys.set(key, state);
+    }
+    return state;
   }
 
   /** A copy of the counters. */
@@ -78,6 +155,6 @@ let shared: RateLimiter | undefined;
 
 /** The process-wide limiter used by clients that are not given one. */
 export function sharedRateLimiter(): RateLimiter {
-  shared ??= new RateLimiter();
+  shared ??= new RateLimiter({ marginMs: SHARED_LIMITER_MARGIN_MS });
   return shared;
 }

@@ -1,5 +1,5 @@
 import { realSleep, type Now, type Random, type Sleep } from "./clock";
-import { NetworkError, ProviderError, TimeoutError, VendorApiError } from "./errors";
+import { NetworkError, ProviderError, TimeoutError, VendorApiError, vendorDisplayName } from "./errors";
 import type { RetryDecision, RetryKind } from "./retry-policy";
 
 /** Reported before each retry. Carries no secret. */
@@ -42,8 +42,20 @@ export function backoffDelay(attempt: number, random: Random, baseDelayMs = 250,
   return Math.floor(random() * ceiling);
 }
 
-/** A short, secret-free cause for logs: `503 operationTimeout`, `network error (ECONNRESET)`, `timeout (deadline)`. */
-export function describeFailure(error: unknown): string {
+/**
+ * A short, secret-free cause for logs: `503 operationTimeout`, `network error (ECONNRESET)`, `timeout (deadline)`.
+ * When the failure belongs to another request than `operation` (the token fetch a subscribe
+ * needed), that request is named first: `get access token: 500 systemError`.
+ */
+export function describeFailure(error: unknown, operation?: string): string {
+  const cause = describeCause(error);
+  if (operation !== undefined && (VendorApiError.isInstance(error) || NetworkError.isInstance(error) || TimeoutError.isInstance(error))) {
+    if (`${vendorDisplayName(error.vendor)} ${error.operation}` !== operation) return `${error.operation}: ${cause}`;
+  }
+  return cause;
+}
+
+function describeCause(error: unknown): string {
   if (VendorApiError.isInstance(error)) return [String(error.httpStatus), error.vendorCode].filter(Boolean).join(" ");
   if (TimeoutError.isInstance(error)) return `timeout (${error.phase})`;
   if (NetworkError.isInstance(error)) {
@@ -95,7 +107,7 @@ export async function withRetry<T>(
         maxAttempts: options.maxAttempts,
         delayMs,
         kind: decision.kind,
-        reason: describeFailure(error),
+        reason: describeFailure(error, operation),
       });
       await sleep(delayMs);
     }
