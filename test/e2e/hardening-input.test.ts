@@ -42,11 +42,14 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
       {
         "from-config:dingtalk": JSON.stringify([{ name: "org", scope: "ORG", scopeId: DEFAULT_CREDENTIALS.dingtalk.apps[0]!.corpId, unionId: "u-1" }, { name: "space", scope: "SPACE", scopeId: "s-1", unionId: "u-1" }]),
         "from-config:feishu": JSON.stringify([{ name: "helpdesk", events: EVENTS }]),
+        // This test is about what gets printed, not about running out of attempts.
+        "dingtalk:maxAttempts": "10",
+        "feishu:maxAttempts": "10",
       },
       env,
     );
     // Failures and expiring tokens so that retry lines, refreshes and (in debug) their details are printed.
-    emu.setFaults({ failureRate: 0.5, failureKinds: ["500", "503"], seed: 3, tokenMaxUses: 3, includeTokenEndpoints: true });
+    emu.setFaults({ failureRate: 0.3, failureKinds: ["500", "503"], seed: 3, tokenMaxUses: 3 });
     const up = await s.up();
     const refresh = await s.refresh();
     await s.destroy();

@@ -95,6 +95,10 @@ describe("production hardening under vendor faults", () => {
     const s = stack({
       "from-config:dingtalk": JSON.stringify(spaces(30, "f")),
       "from-config:feishu": JSON.stringify([{ name: "helpdesk", events: FEISHU_EVENTS }]),
+      // With 30% of calls failing (token fetches too), the default 6 attempts lose a call now and
+      // then: ~0.3^6 per call, over 62 calls a run fails about once in 20. 10 attempts: never in practice.
+      "dingtalk:maxAttempts": "10",
+      "feishu:maxAttempts": "10",
     });
     // 30% of all vendor calls fail, token fetches included; tokens die after 12 uses.
     const faults = { failureRate: 0.3, failureKinds: ["500", "503", "drop"] as const, seed: 7, throttleQps: 8, tokenMaxUses: 12, includeTokenEndpoints: true };
@@ -168,7 +172,7 @@ describe("production hardening under vendor faults", () => {
   it("cuts hanging requests at requestTimeoutMs and retries them; the run stays bounded", async () => {
     emu.reset();
     const list = spaces(10, "h");
-    const s = stack({ "from-config:dingtalk": JSON.stringify(list), "dingtalk:requestTimeoutMs": "400" });
+    const s = stack({ "from-config:dingtalk": JSON.stringify(list), "dingtalk:requestTimeoutMs": "400", "dingtalk:maxAttempts": "10" });
     emu.setFaults({ failureRate: 0.3, failureKinds: ["hang"], seed: 3 });
     const started = Date.now();
     const up = await s.up();
