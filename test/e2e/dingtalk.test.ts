@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
-import { backendFiles, emulatorConfig, leakedSecrets, TestStack } from "./harness";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
+import { backendFiles, emulatorConfig, emulatorPerFile, leakedSecrets, TestStack } from "./harness";
 import { apiOps, callsSince, dingtalkHeld as subs, lastSeq, ops, type Emulator } from "./ledger";
 
 const CORP = DEFAULT_CREDENTIALS.dingtalk.apps[0].corpId;
@@ -11,16 +11,10 @@ function entries(list: object[]) {
 }
 
 describe("DingTalk StorageEventSubscription end to end", () => {
-  let emu: Emulator;
+  const fx = emulatorPerFile();
   let stack: TestStack;
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-    stack = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
-  });
-  afterAll(async () => {
-    stack?.cleanup();
-    await emu?.stop();
+  beforeAll(() => {
+    stack = fx.stack({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
   });
 
   it("runs the whole lifecycle with exactly the vendor calls it needs", async () => {
@@ -29,11 +23,11 @@ describe("DingTalk StorageEventSubscription end to end", () => {
       { name: "org", scope: "ORG", scopeId: CORP, unionId: "union-1" },
       { name: "space", scope: "SPACE", scopeId: "space-1", unionId: "union-1" },
     ]);
-    let mark = lastSeq(emu);
+    let mark = lastSeq(fx.emu);
     const up = await stack.up();
     expect(up.summary?.resourceChanges).toMatchObject({ create: 3 });
-    expect(subs(emu)).toEqual([`ORG:${CORP}:union-1`, "SPACE:space-1:union-1"]);
-    expect(ops(calls(emu, mark))).toEqual(["token", "subscribe", "subscribe"]);
+    expect(subs(fx.emu)).toEqual([`ORG:${CORP}:union-1`, "SPACE:space-1:union-1"]);
+    expect(ops(calls(fx.emu, mark))).toEqual(["token", "subscribe", "subscribe"]);
     const [org] = (await stack.dynamicResources()).filter((r) => r.urn.endsWith("::org"));
     expect(org.id).toBe(`ORG:${CORP}`);
     // The serialized provider is a shim: small, and none of the implementation inside.
@@ -42,85 +36,85 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     expect(blob).toContain('require("pulumi-dingtalk-feishu/runtime")');
     for (const piece of ["x-acs-dingtalk-access-token", "storage/events", "undici", "zod", "appSecret"]) expect(blob).not.toContain(piece);
     console.log(`__provider: ${Buffer.byteLength(blob)} bytes`);
-    expect(org.outputs).toMatchObject({ scope: "ORG", scopeId: CORP, unionId: "union-1", endpoint: `${emu.url}/`, credentialKind: "app", appKey: DEFAULT_CREDENTIALS.dingtalk.apps[0].appKey });
+    expect(org.outputs).toMatchObject({ scope: "ORG", scopeId: CORP, unionId: "union-1", endpoint: `${fx.emu.url}/`, credentialKind: "app", appKey: DEFAULT_CREDENTIALS.dingtalk.apps[0].appKey });
 
     // Preview after up: no changes, no vendor call.
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const preview = await stack.preview();
     expect(preview.changeSummary).toEqual({ same: 3 });
-    expect(calls(emu, mark)).toEqual([]);
+    expect(calls(fx.emu, mark)).toEqual([]);
 
     // Change scopeId: replace, the new one subscribed before the old one is unsubscribed.
     setEntries(stack, [
       { name: "org", scope: "ORG", scopeId: CORP, unionId: "union-1" },
       { name: "space", scope: "SPACE", scopeId: "space-2", unionId: "union-1" },
     ]);
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const replace = await stack.up();
     expect(replace.summary?.resourceChanges).toMatchObject({ replace: 1, same: 2 });
-    expect(subs(emu)).toEqual([`ORG:${CORP}:union-1`, "SPACE:space-2:union-1"]);
-    expect(calls(emu, mark).filter((e) => e.op !== "token").map((e) => `${e.op} ${e.scopeId}`)).toEqual(["subscribe space-2", "unsubscribe space-1"]);
+    expect(subs(fx.emu)).toEqual([`ORG:${CORP}:union-1`, "SPACE:space-2:union-1"]);
+    expect(calls(fx.emu, mark).filter((e) => e.op !== "token").map((e) => `${e.op} ${e.scopeId}`)).toEqual(["subscribe space-2", "unsubscribe space-1"]);
 
     // Change unionId: an update in place, one subscribe call.
     setEntries(stack, [
       { name: "org", scope: "ORG", scopeId: CORP, unionId: "union-2" },
       { name: "space", scope: "SPACE", scopeId: "space-2", unionId: "union-1" },
     ]);
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const update = await stack.up();
     expect(update.summary?.resourceChanges).toMatchObject({ update: 1, same: 2 });
-    expect(subs(emu)).toEqual([`ORG:${CORP}:union-2`, "SPACE:space-2:union-1"]);
-    expect(apiOps(calls(emu, mark))).toEqual(["subscribe"]);
+    expect(subs(fx.emu)).toEqual([`ORG:${CORP}:union-2`, "SPACE:space-2:union-1"]);
+    expect(apiOps(calls(fx.emu, mark))).toEqual(["subscribe"]);
 
     // Rename without an alias: the new resource adopts, the old one's delete keeps the subscription.
     setEntries(stack, [
       { name: "org-renamed", scope: "ORG", scopeId: CORP, unionId: "union-2" },
       { name: "space", scope: "SPACE", scopeId: "space-2", unionId: "union-1" },
     ]);
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const rename = await stack.up();
     expect(rename.summary?.resourceChanges).toMatchObject({ create: 1, delete: 1 });
-    expect(subs(emu)).toEqual([`ORG:${CORP}:union-2`, "SPACE:space-2:union-1"]);
-    expect(apiOps(calls(emu, mark))).toEqual(["subscribe"]);
+    expect(subs(fx.emu)).toEqual([`ORG:${CORP}:union-2`, "SPACE:space-2:union-1"]);
+    expect(apiOps(calls(fx.emu, mark))).toEqual(["subscribe"]);
     expect(rename.stdout + rename.stderr).toContain(`kept subscription ORG:${CORP}`);
 
     // Refresh: the vendor has no read API, so nothing drifts and nothing is called.
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const refresh = await stack.refresh();
     expect(refresh.summary?.resourceChanges).toEqual({ same: 3 });
-    expect(calls(emu, mark)).toEqual([]);
+    expect(calls(fx.emu, mark)).toEqual([]);
 
     // No secret or token in the state, the backend files or anything printed.
     const state = JSON.stringify(await stack.exportState());
-    const secrets = [...emu.secrets(), ...emu.issuedTokens()];
-    expect(emu.issuedTokens().length).toBeGreaterThan(0);
+    const secrets = [...fx.emu.secrets(), ...fx.emu.issuedTokens()];
+    expect(fx.emu.issuedTokens().length).toBeGreaterThan(0);
     expect(leakedSecrets([state], secrets)).toEqual([]);
     expect(leakedSecrets(backendFiles(stack.backendDir), secrets)).toEqual([]);
     expect(leakedSecrets(stack.transcript, secrets)).toEqual([]);
 
     // Destroy leaves the vendor empty.
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     await stack.destroy();
-    expect(emu.subscriptions().dingtalk).toEqual([]);
-    expect(ops(calls(emu, mark)).filter((o) => o === "unsubscribe")).toHaveLength(2);
+    expect(fx.emu.subscriptions().dingtalk).toEqual([]);
+    expect(ops(calls(fx.emu, mark)).filter((o) => o === "unsubscribe")).toHaveLength(2);
   });
 
   it("fetches one token for 20 resources and makes one call per create and delete", async () => {
-    const many = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
+    const many = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
     try {
       setEntries(many, Array.from({ length: 20 }, (_, i) => ({ name: `s${i}`, scope: "SPACE", scopeId: `bulk-${i}`, unionId: "u" })));
-      let mark = lastSeq(emu);
+      let mark = lastSeq(fx.emu);
       await many.up();
-      const upCalls = calls(emu, mark);
+      const upCalls = calls(fx.emu, mark);
       expect(ops(upCalls).filter((o) => o === "token")).toHaveLength(1);
       expect(ops(upCalls).filter((o) => o === "subscribe")).toHaveLength(20);
-      expect(emu.subscriptions().dingtalk).toHaveLength(20);
-      mark = lastSeq(emu);
+      expect(fx.emu.subscriptions().dingtalk).toHaveLength(20);
+      mark = lastSeq(fx.emu);
       await many.destroy();
-      const downCalls = calls(emu, mark);
+      const downCalls = calls(fx.emu, mark);
       expect(ops(downCalls).filter((o) => o === "unsubscribe")).toHaveLength(20);
       expect(ops(downCalls).filter((o) => o === "token")).toHaveLength(1);
-      expect(emu.subscriptions().dingtalk).toEqual([]);
+      expect(fx.emu.subscriptions().dingtalk).toEqual([]);
       console.log(`20-resource up: ${summarize(upCalls)}; destroy: ${summarize(downCalls)}`);
     } finally {
       many.cleanup();
@@ -131,12 +125,12 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     ["suite", "suite"],
     ["token", "pre-issued"],
   ] as const)("works with the %s credential flow", async (flow, app) => {
-    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS, { dingtalk: flow }) });
+    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS, { dingtalk: flow }) });
     try {
       setEntries(s, [{ name: "org", scope: "ORG", scopeId: CORP, unionId: "u" }]);
-      const mark = lastSeq(emu);
+      const mark = lastSeq(fx.emu);
       await s.up();
-      const made = calls(emu, mark).filter((e) => e.op === "subscribe");
+      const made = calls(fx.emu, mark).filter((e) => e.op === "subscribe");
       expect(made).toHaveLength(1);
       expect(made[0].status).toBe(200);
       if (flow === "suite") expect(made[0].app).toBe(DEFAULT_CREDENTIALS.dingtalk.suites[0].suiteKey);
@@ -144,9 +138,9 @@ describe("DingTalk StorageEventSubscription end to end", () => {
       const [r] = await s.dynamicResources();
       expect(r.outputs.credentialKind).toBe(flow === "token" ? "accessToken" : "suite");
       await s.destroy();
-      expect(emu.subscriptions().dingtalk).toEqual([]);
+      expect(fx.emu.subscriptions().dingtalk).toEqual([]);
       const state = JSON.stringify(await s.exportState());
-      expect(leakedSecrets([state, ...s.transcript], [...emu.secrets(), ...emu.issuedTokens()])).toEqual([]);
+      expect(leakedSecrets([state, ...s.transcript], [...fx.emu.secrets(), ...fx.emu.issuedTokens()])).toEqual([]);
     } finally {
       s.cleanup();
     }
@@ -158,33 +152,33 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     [{ name: "bad", scope: "SPACE", scopeId: "s", unionId: "" }, "unionId", "must not be empty"],
     [{ name: "bad", scope: "SPACE", scopeId: "x".repeat(300), unionId: "u" }, "scopeId", "at most 256"],
   ])("rejects bad input at preview naming the property, with no vendor call (%#)", async (entry, property, reason) => {
-    const s = TestStack.create({ program: "examples/from-config", config: { ...emulatorConfig(emu, DEFAULT_CREDENTIALS), ...entries([entry]) } });
+    const s = TestStack.create({ program: "examples/from-config", config: { ...emulatorConfig(fx.emu, DEFAULT_CREDENTIALS), ...entries([entry]) } });
     try {
-      const mark = lastSeq(emu);
+      const mark = lastSeq(fx.emu);
       const r = await s.run("preview");
       expect(r.ok).toBe(false);
       const text = r.stdout + (r.error?.message ?? "");
       expect(text).toContain(property);
       expect(text).toContain(reason);
-      expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
     } finally {
       s.cleanup();
     }
   });
 
   it("fails preview naming the keys when credentials are missing or conflict", async () => {
-    const base = { "dingtalk:endpoint": emu.url, ...entries([{ name: "org", scope: "ORG", scopeId: CORP, unionId: "u" }]) };
+    const base = { "dingtalk:endpoint": fx.emu.url, ...entries([{ name: "org", scope: "ORG", scopeId: CORP, unionId: "u" }]) };
     const missing = TestStack.create({ program: "examples/from-config", config: base, env: { DINGTALK_APP_KEY: null, DINGTALK_APP_SECRET: null } });
     const conflict = TestStack.create({ program: "examples/from-config", config: { ...base, "dingtalk:appKey": "k", "dingtalk:appSecret": { value: "s", secret: true }, "dingtalk:accessToken": { value: "t", secret: true } } });
     try {
-      const mark = lastSeq(emu);
+      const mark = lastSeq(fx.emu);
       const r1 = await missing.run("preview");
       expect(r1.ok).toBe(false);
       expect(r1.stdout + r1.error?.message).toContain("dingtalk:appKey (DINGTALK_APP_KEY)");
       const r2 = await conflict.run("preview");
       expect(r2.ok).toBe(false);
       expect(r2.stdout + r2.error?.message).toContain("conflict");
-      expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
     } finally {
       missing.cleanup();
       conflict.cleanup();

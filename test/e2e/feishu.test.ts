@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
 import { HelpdeskEvents } from "../../provider/feishu/events";
-import { backendFiles, emulatorConfig, leakedSecrets, TestStack } from "./harness";
+import { backendFiles, emulatorConfig, emulatorPerFile, leakedSecrets, TestStack } from "./harness";
 import { callsSince, feishuHeld as held, lastSeq, ops, type Emulator } from "./ledger";
 
 const { TicketMessageCreated, TicketCreated, TicketUpdated } = HelpdeskEvents;
@@ -20,92 +20,86 @@ function setEntries(stack: TestStack, list: object[]): void {
 }
 
 describe("Feishu HelpdeskEventSubscription end to end", () => {
-  let emu: Emulator;
+  const fx = emulatorPerFile();
   let stack: TestStack;
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-    stack = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
-  });
-  afterAll(async () => {
-    stack?.cleanup();
-    await emu?.stop();
+  beforeAll(() => {
+    stack = fx.stack({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
   });
 
   it("subscribes, changes only what changed, ignores reorders, survives a rename, and destroys", async () => {
     setEntries(stack, [{ name: "tickets", events: [TicketMessageCreated, TicketCreated] }]);
-    let mark = lastSeq(emu);
+    let mark = lastSeq(fx.emu);
     await stack.up();
-    expect(held(emu)).toEqual(["helpdesk.ticket/ticket.created_v1", "helpdesk.ticket_message/ticket_message.created_v1"]);
+    expect(held(fx.emu)).toEqual(["helpdesk.ticket/ticket.created_v1", "helpdesk.ticket_message/ticket_message.created_v1"]);
     // One subscribe call carrying every event.
-    expect(apiCalls(emu, mark)).toEqual(["subscribe helpdesk.ticket/ticket.created_v1,helpdesk.ticket_message/ticket_message.created_v1"]);
+    expect(apiCalls(fx.emu, mark)).toEqual(["subscribe helpdesk.ticket/ticket.created_v1,helpdesk.ticket_message/ticket_message.created_v1"]);
     const [r] = await stack.dynamicResources();
     expect(r.type).toBe("pulumi-nodejs:dynamic/feishu:HelpdeskEventSubscription");
     expect(r.id).toMatch(new RegExp(`^${DEFAULT_CREDENTIALS.feishu.helpdesks[0].helpdeskId}/[0-9a-f]{8}$`));
     expect(r.outputs).toMatchObject({
       events: [TicketCreated, TicketMessageCreated],
       helpdeskId: DEFAULT_CREDENTIALS.feishu.helpdesks[0].helpdeskId,
-      endpoint: `${emu.url}/`,
+      endpoint: `${fx.emu.url}/`,
       appId: DEFAULT_CREDENTIALS.feishu.apps[0].appId,
     });
 
     // Preview after up: nothing to do, nothing called.
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
-    expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+    expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
 
     // Add one pair, remove another: an update with exactly one subscribe and one unsubscribe.
     setEntries(stack, [{ name: "tickets", events: [TicketMessageCreated, TicketUpdated] }]);
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const change = await stack.up();
     expect(change.summary?.resourceChanges).toMatchObject({ update: 1, same: 1 });
-    expect(apiCalls(emu, mark)).toEqual(["subscribe helpdesk.ticket/ticket.updated_v1", "unsubscribe helpdesk.ticket/ticket.created_v1"]);
-    expect(held(emu)).toEqual(["helpdesk.ticket/ticket.updated_v1", "helpdesk.ticket_message/ticket_message.created_v1"]);
-    console.log(`event change made: ${apiCalls(emu, mark).join("; ")}`);
+    expect(apiCalls(fx.emu, mark)).toEqual(["subscribe helpdesk.ticket/ticket.updated_v1", "unsubscribe helpdesk.ticket/ticket.created_v1"]);
+    expect(held(fx.emu)).toEqual(["helpdesk.ticket/ticket.updated_v1", "helpdesk.ticket_message/ticket_message.created_v1"]);
+    console.log(`event change made: ${apiCalls(fx.emu, mark).join("; ")}`);
 
     // Reorder: no change, no call.
     setEntries(stack, [{ name: "tickets", events: [TicketUpdated, TicketMessageCreated] }]);
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
     const reorder = await stack.up();
     expect(reorder.summary?.resourceChanges).toEqual({ same: 2 });
-    expect(apiCalls(emu, mark)).toEqual([]);
+    expect(apiCalls(fx.emu, mark)).toEqual([]);
 
     // Rename without an alias: the events stay subscribed.
     setEntries(stack, [{ name: "tickets-renamed", events: [TicketUpdated, TicketMessageCreated] }]);
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     const rename = await stack.up();
     expect(rename.summary?.resourceChanges).toMatchObject({ create: 1, delete: 1 });
-    expect(held(emu)).toEqual(["helpdesk.ticket/ticket.updated_v1", "helpdesk.ticket_message/ticket_message.created_v1"]);
-    expect(apiCalls(emu, mark).filter((c) => c.startsWith("unsubscribe"))).toEqual([]);
+    expect(held(fx.emu)).toEqual(["helpdesk.ticket/ticket.updated_v1", "helpdesk.ticket_message/ticket_message.created_v1"]);
+    expect(apiCalls(fx.emu, mark).filter((c) => c.startsWith("unsubscribe"))).toEqual([]);
     expect(rename.stdout + rename.stderr).toContain("still claims them");
 
     // Nothing secret in the state, the backend files or the output.
-    const secrets = [...emu.secrets(), ...emu.issuedTokens()];
-    expect(emu.issuedTokens().length).toBeGreaterThan(0);
+    const secrets = [...fx.emu.secrets(), ...fx.emu.issuedTokens()];
+    expect(fx.emu.issuedTokens().length).toBeGreaterThan(0);
     expect(leakedSecrets([JSON.stringify(await stack.exportState())], secrets)).toEqual([]);
     expect(leakedSecrets(backendFiles(stack.backendDir), secrets)).toEqual([]);
     expect(leakedSecrets(stack.transcript, secrets)).toEqual([]);
 
     // Destroy: one unsubscribe of the resource's events; the helpdesk is left empty.
-    mark = lastSeq(emu);
+    mark = lastSeq(fx.emu);
     await stack.destroy();
-    expect(apiCalls(emu, mark)).toEqual(["unsubscribe helpdesk.ticket/ticket.updated_v1,helpdesk.ticket_message/ticket_message.created_v1"]);
-    expect(emu.subscriptions().feishu).toEqual([]);
+    expect(apiCalls(fx.emu, mark)).toEqual(["unsubscribe helpdesk.ticket/ticket.updated_v1,helpdesk.ticket_message/ticket_message.created_v1"]);
+    expect(fx.emu.subscriptions().feishu).toEqual([]);
   });
 
   it("replaces on a change of endpoint (Feishu to Lark), unsubscribing at the old one", async () => {
     const lark = await startEmulator();
-    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
+    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
     try {
       setEntries(s, [{ name: "tickets", events: [TicketCreated] }]);
       await s.up();
-      expect(held(emu)).toEqual(["helpdesk.ticket/ticket.created_v1"]);
+      expect(held(fx.emu)).toEqual(["helpdesk.ticket/ticket.created_v1"]);
       s.setConfig("feishu:endpoint", lark.url.replace("127.0.0.1", "localhost"));
       const moved = await s.up();
       expect(moved.summary?.resourceChanges).toMatchObject({ replace: 1 });
       expect(lark.subscriptions().feishu.map((x) => x.subtype)).toEqual(["ticket.created_v1"]);
-      expect(emu.subscriptions().feishu).toEqual([]);
+      expect(fx.emu.subscriptions().feishu).toEqual([]);
       const [r] = await s.dynamicResources();
       expect(r.outputs.endpoint).toMatch(/^http:\/\/localhost:\d+\/$/);
       await s.destroy();
@@ -117,26 +111,26 @@ describe("Feishu HelpdeskEventSubscription end to end", () => {
   });
 
   it("fetches one tenant token for 10 resources, and works with a pre-issued token", async () => {
-    const many = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
-    const preIssued = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS, { feishu: "token" }) });
+    const many = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
+    const preIssued = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS, { feishu: "token" }) });
     try {
       const subtypes = ["created", "updated", "closed", "assigned", "merged", "reopened", "rated", "escalated", "tagged", "moved"];
       setEntries(many, subtypes.map((a, i) => ({ name: `team-${i}`, events: [{ type: "helpdesk.ticket", subtype: `ticket.${a}_v1` }] })));
-      let mark = lastSeq(emu);
+      let mark = lastSeq(fx.emu);
       await many.up();
-      expect(tokenFetches(emu, mark)).toBe(1);
-      expect(apiCalls(emu, mark)).toHaveLength(10);
-      expect(emu.subscriptions().feishu).toHaveLength(10);
+      expect(tokenFetches(fx.emu, mark)).toBe(1);
+      expect(apiCalls(fx.emu, mark)).toHaveLength(10);
+      expect(fx.emu.subscriptions().feishu).toHaveLength(10);
       await many.destroy();
-      expect(emu.subscriptions().feishu).toEqual([]);
+      expect(fx.emu.subscriptions().feishu).toEqual([]);
 
       setEntries(preIssued, [{ name: "tickets", events: [TicketCreated] }]);
-      mark = lastSeq(emu);
+      mark = lastSeq(fx.emu);
       await preIssued.up();
-      expect(tokenFetches(emu, mark)).toBe(0);
-      expect(emu.ledger().filter((e) => e.seq > mark && e.op === "subscribe").map((e) => e.app)).toEqual(["pre-issued"]);
+      expect(tokenFetches(fx.emu, mark)).toBe(0);
+      expect(fx.emu.ledger().filter((e) => e.seq > mark && e.op === "subscribe").map((e) => e.app)).toEqual(["pre-issued"]);
       await preIssued.destroy();
-      expect(emu.subscriptions().feishu).toEqual([]);
+      expect(fx.emu.subscriptions().feishu).toEqual([]);
     } finally {
       many.cleanup();
       preIssued.cleanup();
@@ -149,32 +143,32 @@ describe("Feishu HelpdeskEventSubscription end to end", () => {
     [[TicketCreated, { type: "helpdesk.ticket", subtype: "ticket_message.created_v1" }], "events[1].subtype", "does not belong to type"],
     [[{ type: "", subtype: "ticket.created_v1" }], "events[0].type", "must not be empty"],
   ])("rejects bad events at preview naming the property, with no vendor call (%#)", async (events, property, reason) => {
-    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(emu, DEFAULT_CREDENTIALS) });
+    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
     try {
       setEntries(s, [{ name: "bad", events }]);
-      const mark = lastSeq(emu);
+      const mark = lastSeq(fx.emu);
       const r = await s.run("preview");
       expect(r.ok).toBe(false);
       const text = r.stdout + (r.error?.message ?? "");
       expect(text).toContain(property);
       expect(text).toContain(reason);
-      expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
     } finally {
       s.cleanup();
     }
   });
 
   it("fails preview naming the keys when the helpdesk credentials are missing", async () => {
-    const config = emulatorConfig(emu, DEFAULT_CREDENTIALS);
+    const config = emulatorConfig(fx.emu, DEFAULT_CREDENTIALS);
     delete config["feishu:helpdeskToken"];
     const s = TestStack.create({ program: "examples/from-config", config, env: { FEISHU_HELPDESK_TOKEN: null } });
     try {
       setEntries(s, [{ name: "tickets", events: [TicketCreated] }]);
-      const mark = lastSeq(emu);
+      const mark = lastSeq(fx.emu);
       const r = await s.run("preview");
       expect(r.ok).toBe(false);
       expect(r.stdout + r.error?.message).toContain("feishu:helpdeskToken (FEISHU_HELPDESK_TOKEN)");
-      expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
+      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
     } finally {
       s.cleanup();
     }

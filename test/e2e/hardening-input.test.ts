@@ -4,10 +4,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
-import { backendFiles, emulatorConfig, leakedSecrets, TestStack } from "./harness";
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
+import { backendFiles, emulatorConfig, emulatorPerFile, leakedSecrets, type TestStack } from "./harness";
 
 const EVENTS = [
   { type: "helpdesk.ticket", subtype: "ticket.created_v1" },
@@ -15,29 +13,18 @@ const EVENTS = [
 ];
 
 describe("production hardening: secrets, hostile input, endpoints", () => {
-  let emu: Emulator;
-  const stacks: TestStack[] = [];
+  const fx = emulatorPerFile();
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    for (const s of stacks) s.cleanup();
-    await emu?.stop();
-  });
-
-  function stack(config: Record<string, string> = {}, env: Record<string, string | null> = {}, base = emulatorConfig(emu, DEFAULT_CREDENTIALS)): TestStack {
-    const s = TestStack.create({ program: "examples/from-config", config: { ...base, ...config }, env });
-    stacks.push(s);
-    return s;
+  function stack(config: Record<string, string> = {}, env: Record<string, string | null> = {}, base = emulatorConfig(fx.emu, DEFAULT_CREDENTIALS)): TestStack {
+    return fx.stack({ program: "examples/from-config", config: { ...base, ...config }, env });
   }
-  const allSecrets = () => [...emu.secrets(), ...emu.issuedTokens()];
+  const allSecrets = () => [...fx.emu.secrets(), ...fx.emu.issuedTokens()];
 
   it.each<[string, Record<string, string>]>([
     ["default output", {}],
     ["PULUMI_DINGTALK_FEISHU_DEBUG=1", { PULUMI_DINGTALK_FEISHU_DEBUG: "1" }],
   ])("keeps every secret and issued token out of state, backend files and the CLI output (%s)", async (_name, env) => {
-    emu.reset();
+    fx.emu.reset();
     const s = stack(
       {
         "from-config:dingtalk": JSON.stringify([{ name: "org", scope: "ORG", scopeId: DEFAULT_CREDENTIALS.dingtalk.apps[0]!.corpId, unionId: "u-1" }, { name: "space", scope: "SPACE", scopeId: "s-1", unionId: "u-1" }]),
@@ -49,18 +36,18 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
       env,
     );
     // Failures and expiring tokens so that retry lines, refreshes and (in debug) their details are printed.
-    emu.setFaults({ failureRate: 0.3, failureKinds: ["500", "503"], seed: 3, tokenMaxUses: 3 });
+    fx.emu.setFaults({ failureRate: 0.3, failureKinds: ["500", "503"], seed: 3, tokenMaxUses: 3 });
     const up = await s.up();
     const refresh = await s.refresh();
     await s.destroy();
-    expect(emu.subscriptions()).toEqual({ dingtalk: [], feishu: [] });
+    expect(fx.emu.subscriptions()).toEqual({ dingtalk: [], feishu: [] });
 
     const output = s.transcript.join("\n");
     expect(output).toMatch(/\[pulumi-dingtalk-feishu\] info: .* retrying in/);
     if (env.PULUMI_DINGTALK_FEISHU_DEBUG) expect(output).toMatch(/\[pulumi-dingtalk-feishu\] debug: .*token rejected/);
     else expect(output).not.toContain("[pulumi-dingtalk-feishu] debug:");
     // Several tokens were issued (each lasted three uses), and every one of them stayed inside the provider.
-    expect(emu.issuedTokens().length).toBeGreaterThan(2);
+    expect(fx.emu.issuedTokens().length).toBeGreaterThan(2);
     const state = JSON.stringify(await s.exportState());
     expect(leakedSecrets([state], allSecrets())).toEqual([]);
     expect(leakedSecrets(backendFiles(s.backendDir), allSecrets())).toEqual([]);
@@ -70,7 +57,7 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
   });
 
   it("sends &, #, /, .., non-ASCII and 256-character ids to the vendor byte-exact, and back on delete", async () => {
-    emu.reset();
+    fx.emu.reset();
     const entries = [
       { name: "hostile", scope: "SPACE", scopeId: "sp&ce#1/../ü-空间?x=1", unionId: "a&b#c/../é" },
       { name: "long", scope: "SPACE", scopeId: "é".repeat(128) + "%2F".repeat(41) + "&#/..", unionId: "ü".repeat(255) + "#" },
@@ -78,15 +65,15 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
     expect(entries[1]!.scopeId).toHaveLength(256);
     const s = stack({ "from-config:dingtalk": JSON.stringify(entries) });
     await s.up();
-    const made = emu.ledger().filter((e) => e.op === "subscribe");
+    const made = fx.emu.ledger().filter((e) => e.op === "subscribe");
     expect(made.map((e) => [e.scopeId, e.unionId]).sort()).toEqual(entries.map((e) => [e.scopeId, e.unionId]).sort());
-    expect(emu.subscriptions().dingtalk.map((x) => [x.scopeId, x.unionId]).sort()).toEqual(entries.map((e) => [e.scopeId, e.unionId]).sort());
+    expect(fx.emu.subscriptions().dingtalk.map((x) => [x.scopeId, x.unionId]).sort()).toEqual(entries.map((e) => [e.scopeId, e.unionId]).sort());
     const ids = (await s.dynamicResources()).map((r) => r.id).sort();
     expect(ids).toEqual(entries.map((e) => `SPACE:${e.scopeId}`).sort());
     await s.destroy();
-    const removed = emu.ledger().filter((e) => e.op === "unsubscribe");
+    const removed = fx.emu.ledger().filter((e) => e.op === "unsubscribe");
     expect(removed.map((e) => [e.scopeId, e.unionId]).sort()).toEqual(entries.map((e) => [e.scopeId, e.unionId]).sort());
-    expect(emu.subscriptions().dingtalk).toEqual([]);
+    expect(fx.emu.subscriptions().dingtalk).toEqual([]);
   });
 
   it.each([
@@ -96,7 +83,7 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
     ["a path as scope", "scope", "scope must be ORG or SPACE", { dingtalk: [{ name: "x", scope: "../ORG", scopeId: "s", unionId: "u" }] }],
     ["CR/LF in a Feishu subtype", "events[0].subtype", "subtype must look like", { feishu: [{ name: "x", events: [{ type: "helpdesk.ticket", subtype: "ticket.created_v1\r\nX: 1" }] }] }],
   ])("fails preview on %s, naming %s, and calls no vendor", async (_name, property, reason, lists) => {
-    emu.reset();
+    fx.emu.reset();
     const config: Record<string, string> = {};
     for (const [vendor, list] of Object.entries(lists)) config[`from-config:${vendor}`] = JSON.stringify(list);
     const s = stack(config);
@@ -106,14 +93,14 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
     expect(text).toContain(property);
     expect(text).toContain(reason);
     // (The engine's own message quotes the rejected value as it is, line breaks included.)
-    expect(emu.ledger()).toEqual([]);
+    expect(fx.emu.ledger()).toEqual([]);
   });
 
   it.each([
     ["dingtalk:endpoint", { "dingtalk:endpoint": "http://api.dingtalk.com" }, { dingtalk: [{ name: "x", scope: "SPACE", scopeId: "s", unionId: "u" }] }],
     ["feishu:endpoint", { "feishu:endpoint": "http://open.feishu.cn" }, { feishu: [{ name: "x", events: EVENTS }] }],
   ] as const)("refuses a plain-http %s that is not loopback, at preview", async (key, endpoint, lists) => {
-    emu.reset();
+    fx.emu.reset();
     const config: Record<string, string> = { ...endpoint };
     for (const [vendor, list] of Object.entries(lists)) config[`from-config:${vendor}`] = JSON.stringify(list);
     const s = stack(config);
@@ -121,7 +108,7 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
     expect(r.ok).toBe(false);
     const text = `${r.stdout}\n${r.error?.message ?? ""}`;
     expect(text).toContain(`${key} must use https:`);
-    expect(emu.ledger()).toEqual([]);
+    expect(fx.emu.ledger()).toEqual([]);
   });
 
   describe("a redirecting endpoint", () => {
@@ -135,7 +122,7 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
       redirector = createServer((req, res) => {
         seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
         req.resume();
-        res.writeHead(307, { location: `http://localhost:${emu.port}${req.url}` }).end();
+        res.writeHead(307, { location: `http://localhost:${fx.emu.port}${req.url}` }).end();
       });
       await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
       redirectorUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
@@ -146,7 +133,7 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
       ["DingTalk", { "dingtalk:endpoint": "REDIRECTOR" }, { dingtalk: [{ name: "x", scope: "SPACE", scopeId: "s", unionId: "u" }] }, "dingtalk:endpoint"],
       ["Feishu", { "feishu:endpoint": "REDIRECTOR" }, { feishu: [{ name: "x", events: EVENTS }] }, "feishu:endpoint"],
     ])("%s: never follows it, so no credential reaches the other host", async (_vendor, endpoint, lists, key) => {
-      emu.reset();
+      fx.emu.reset();
       seen.length = 0;
       const config: Record<string, string> = {};
       for (const [k] of Object.entries(endpoint)) config[k] = redirectorUrl;
@@ -155,12 +142,12 @@ describe("production hardening: secrets, hostile input, endpoints", () => {
       const r = await s.run("up");
       expect(r.ok).toBe(false);
       const text = `${r.stdout}\n${r.error?.message ?? ""}`;
-      expect(text).toContain(`redirect to http://localhost:${emu.port}/`);
+      expect(text).toContain(`redirect to http://localhost:${fx.emu.port}/`);
       expect(text).toContain(`Redirects are never followed; set ${key}`);
       // One request (the token fetch), not retried, and nothing at the host it pointed to.
       expect(seen).toHaveLength(1);
       expect(seen[0]!.url).toMatch(/oauth2\/accessToken|tenant_access_token/);
-      expect(emu.ledger()).toEqual([]);
+      expect(fx.emu.ledger()).toEqual([]);
       expect(leakedSecrets(s.transcript, allSecrets())).toEqual([]);
     });
   });

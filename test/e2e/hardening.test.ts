@@ -1,11 +1,11 @@
 // Issue 5, production hardening: the real CLI against the emulator under faults.
 // Vendor failures, throttling, expiring tokens, hanging requests, the client-side limiter
 // and the retry lines a user sees. Every test asserts on what the emulator saw.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
-import { backendFiles, emulatorConfig, leakedSecrets, TestStack, type RunResult } from "./harness";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
+import { backendFiles, emulatorConfig, emulatorPerFile, leakedSecrets, type RunResult, type TestStack } from "./harness";
+import { callsSince, feishuHeld, lastSeq, type Emulator } from "./ledger";
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type Entry = ReturnType<Emulator["ledger"]>[number];
 
 const FEISHU_EVENTS = [
@@ -14,20 +14,11 @@ const FEISHU_EVENTS = [
 ];
 const RETRY_LINE = /^\s*\[pulumi-dingtalk-feishu\] info: (DingTalk|Feishu) (\S+) (.+?): attempt (\d+)\/(\d+) failed \((.+?)\); retrying in (\d+\.\d) s$/;
 
-function since(emu: Emulator, mark: number): Entry[] {
-  return emu.ledger().filter((e) => e.seq > mark);
-}
-function lastSeq(emu: Emulator): number {
-  return emu.ledger().at(-1)?.seq ?? 0;
-}
 function spaces(n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i}`, scope: "SPACE", scopeId: `${prefix}-space-${i}`, unionId: "operator-1" }));
 }
 function dingtalkSubs(emu: Emulator): string[] {
   return emu.subscriptions().dingtalk.map((s) => `${s.scope}:${s.scopeId}`).sort();
-}
-function feishuSubs(emu: Emulator): string[] {
-  return emu.subscriptions().feishu.map((s) => `${s.type}/${s.subtype}`).sort();
 }
 /** The most calls that arrived within any 1000 ms. */
 function busiestSecond(times: number[]): number {
@@ -73,25 +64,14 @@ function expectRetryLines(r: RunResult, calls: Entry[], op: string): string[] {
 }
 
 describe("production hardening under vendor faults", () => {
-  let emu: Emulator;
-  const stacks: TestStack[] = [];
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    for (const s of stacks) s.cleanup();
-    await emu?.stop();
-  });
+  const fx = emulatorPerFile();
 
   function stack(config: Record<string, string> = {}, env: Record<string, string | null> = {}): TestStack {
-    const s = TestStack.create({ program: "examples/from-config", config: { ...emulatorConfig(emu, DEFAULT_CREDENTIALS), ...config }, env });
-    stacks.push(s);
-    return s;
+    return fx.stack({ program: "examples/from-config", config: { ...emulatorConfig(fx.emu, DEFAULT_CREDENTIALS), ...config }, env });
   }
 
   it("converges 30 DingTalk subscriptions and a Feishu one through failures, throttling and expiring tokens", async () => {
-    emu.reset();
+    fx.emu.reset();
     const s = stack({
       "from-config:dingtalk": JSON.stringify(spaces(30, "f")),
       "from-config:feishu": JSON.stringify([{ name: "helpdesk", events: FEISHU_EVENTS }]),
@@ -102,16 +82,16 @@ describe("production hardening under vendor faults", () => {
     });
     // 30% of all vendor calls fail, token fetches included; tokens die after 12 uses.
     const faults = { failureRate: 0.3, failureKinds: ["500", "503", "drop"] as const, seed: 7, throttleQps: 8, tokenMaxUses: 12, includeTokenEndpoints: true };
-    emu.setFaults({ ...faults, failureKinds: [...faults.failureKinds] });
+    fx.emu.setFaults({ ...faults, failureKinds: [...faults.failureKinds] });
 
     const started = Date.now();
     const up = await s.up();
-    const upCalls = emu.ledger();
-    const upStats = emu.stats();
+    const upCalls = fx.emu.ledger();
+    const upStats = fx.emu.stats();
     expect(up.summary?.resourceChanges).toMatchObject({ create: 32 });
     // Every declared subscription exists, exactly once, and nothing else does.
-    expect(dingtalkSubs(emu)).toEqual(spaces(30, "f").map((e) => `SPACE:${e.scopeId}`).sort());
-    expect(feishuSubs(emu)).toEqual(FEISHU_EVENTS.map((e) => `${e.type}/${e.subtype}`).sort());
+    expect(dingtalkSubs(fx.emu)).toEqual(spaces(30, "f").map((e) => `SPACE:${e.scopeId}`).sort());
+    expect(feishuHeld(fx.emu)).toEqual(FEISHU_EVENTS.map((e) => `${e.type}/${e.subtype}`).sort());
     const succeeded = upCalls.filter((e) => e.op === "subscribe" && e.status === 200);
     expect(succeeded.filter((e) => e.vendor === "dingtalk").map((e) => e.scopeId).sort()).toEqual(spaces(30, "f").map((e) => e.scopeId).sort());
     expect(succeeded.filter((e) => e.vendor === "feishu")).toHaveLength(1);
@@ -127,91 +107,91 @@ describe("production hardening under vendor faults", () => {
     expectRetryLines(up, upCalls, "subscribe");
 
     // Destroy under the same faults leaves nothing behind.
-    emu.setFaults({ ...faults, failureKinds: [...faults.failureKinds], seed: 8 });
-    const mark = lastSeq(emu);
+    fx.emu.setFaults({ ...faults, failureKinds: [...faults.failureKinds], seed: 8 });
+    const mark = lastSeq(fx.emu);
     const destroy = await s.destroy();
     expect(destroy.summary?.resourceChanges).toMatchObject({ delete: 32 });
-    expect(emu.subscriptions()).toEqual({ dingtalk: [], feishu: [] });
-    const downStats = emu.stats();
+    expect(fx.emu.subscriptions()).toEqual({ dingtalk: [], feishu: [] });
+    const downStats = fx.emu.stats();
     expect(downStats.throttled + downStats.failures["500"] + downStats.failures["503"] + downStats.failures.drop).toBeGreaterThan(
       upStats.throttled + upStats.failures["500"] + upStats.failures["503"] + upStats.failures.drop,
     );
-    expectRetryLines(destroy, since(emu, mark), "unsubscribe");
+    expectRetryLines(destroy, callsSince(fx.emu, mark), "unsubscribe");
 
     // No secret and no issued token in anything printed, stored or exported.
-    const secrets = [...emu.secrets(), ...emu.issuedTokens()];
+    const secrets = [...fx.emu.secrets(), ...fx.emu.issuedTokens()];
     expect(leakedSecrets([...s.transcript, ...backendFiles(s.backendDir), JSON.stringify(await s.exportState())], secrets)).toEqual([]);
     console.log(`faults: up+destroy in ${Date.now() - started} ms; up ${JSON.stringify(upStats)}; total ${JSON.stringify(downStats)}`);
   });
 
   it("waits out Feishu's 429 99991400 for the x-ogw-ratelimit-reset it names, and slows down", async () => {
-    emu.reset();
+    fx.emu.reset();
     // One event pair per resource, so that twelve resources make twelve calls.
     const entries = Array.from({ length: 12 }, (_, i) => ({ name: `h${i}`, events: [{ type: "helpdesk.ticket", subtype: `ticket.e${i}_v1` }] }));
     const s = stack({ "from-config:feishu": JSON.stringify(entries) });
-    emu.setFaults({ throttleQps: 4 });
+    fx.emu.setFaults({ throttleQps: 4 });
     const up = await s.up();
-    const calls = emu.ledger().filter((e) => e.vendor === "feishu" && e.op === "subscribe");
-    expect(feishuSubs(emu)).toEqual(entries.map((e) => `helpdesk.ticket/${e.events[0]!.subtype}`).sort());
+    const calls = fx.emu.ledger().filter((e) => e.vendor === "feishu" && e.op === "subscribe");
+    expect(feishuHeld(fx.emu)).toEqual(entries.map((e) => `helpdesk.ticket/${e.events[0]!.subtype}`).sort());
     const throttled = calls.filter((e) => e.fault === "throttled");
     expect(throttled.length).toBeGreaterThan(0);
     expect(throttled.every((e) => e.status === 429 && e.code === "99991400")).toBe(true);
     // The limiter took the vendor's x-ogw-ratelimit-limit: once it knew, it was never throttled again.
     const first = throttled[0]!;
     expect(throttled.filter((e) => e.at > first.at + 100)).toEqual([]);
-    const lines = expectRetryLines(up, emu.ledger(), "subscribe");
+    const lines = expectRetryLines(up, fx.emu.ledger(), "subscribe");
     expect(lines.every((l) => l.includes("(429 99991400); retrying in 1.0 s"))).toBe(true);
     // After a throttled answer the whole app paused until the window the vendor named had reset
     // (1 s here): only calls already under way (within a few ms) arrived in between.
     expect(calls.filter((e) => e.at > first.at + 100 && e.at < first.at + 950)).toEqual([]);
-    emu.resetFaults();
+    fx.emu.resetFaults();
     await s.destroy();
-    expect(emu.subscriptions().feishu).toEqual([]);
+    expect(fx.emu.subscriptions().feishu).toEqual([]);
   });
 
   it("cuts hanging requests at requestTimeoutMs and retries them; the run stays bounded", async () => {
-    emu.reset();
+    fx.emu.reset();
     const list = spaces(10, "h");
     const s = stack({ "from-config:dingtalk": JSON.stringify(list), "dingtalk:requestTimeoutMs": "400", "dingtalk:maxAttempts": "10" });
-    emu.setFaults({ failureRate: 0.3, failureKinds: ["hang"], seed: 3 });
+    fx.emu.setFaults({ failureRate: 0.3, failureKinds: ["hang"], seed: 3 });
     const started = Date.now();
     const up = await s.up();
     const elapsed = Date.now() - started;
-    const calls = emu.ledger();
+    const calls = fx.emu.ledger();
     const hung = calls.filter((e) => e.fault === "hang");
     expect(hung.length).toBeGreaterThan(0);
-    expect(dingtalkSubs(emu)).toEqual(list.map((e) => `SPACE:${e.scopeId}`).sort());
+    expect(dingtalkSubs(fx.emu)).toEqual(list.map((e) => `SPACE:${e.scopeId}`).sort());
     const lines = expectRetryLines(up, calls, "subscribe");
     expect(lines.filter((l) => l.includes("failed (timeout (deadline))")).length).toBe(hung.length);
     // Each hang costs the 400 ms timeout plus a short backoff, not the default 15 s.
     expect(elapsed).toBeLessThan(30_000);
-    emu.resetFaults();
+    fx.emu.resetFaults();
     await s.destroy();
-    expect(emu.subscriptions().dingtalk).toEqual([]);
+    expect(fx.emu.subscriptions().dingtalk).toEqual([]);
   });
 
   it("keeps 200 subscriptions under the vendor's 20 QPS with the client-side limiter", async () => {
-    emu.reset();
+    fx.emu.reset();
     const list = spaces(200, "q");
     const s = stack({ "from-config:dingtalk": JSON.stringify(list) });
-    emu.setFaults({ throttleQps: 20, latencyMs: 20 });
+    fx.emu.setFaults({ throttleQps: 20, latencyMs: 20 });
     const up = await s.up();
     expect(up.summary?.resourceChanges).toMatchObject({ create: 201 });
-    expect(dingtalkSubs(emu)).toHaveLength(200);
-    const calls = emu.ledger().filter((e) => e.op === "subscribe");
+    expect(dingtalkSubs(fx.emu)).toHaveLength(200);
+    const calls = fx.emu.ledger().filter((e) => e.op === "subscribe");
     const throttled = calls.filter((e) => e.fault === "throttled");
     expect(throttled.length / calls.length).toBeLessThan(0.05);
     // One provider process, one token, one limiter for all 200.
-    expect(emu.ledger().filter((e) => e.op === "token")).toHaveLength(1);
+    expect(fx.emu.ledger().filter((e) => e.op === "token")).toHaveLength(1);
     // The limiter spaced the calls: the vendor never saw much more than 20 in any second...
     expect(busiestSecond(calls.map((e) => e.at))).toBeLessThanOrEqual(22);
     // ...and 200 calls at 20 per second take at least 9 s from the first to the last.
     expect(calls.at(-1)!.at - calls[0]!.at).toBeGreaterThanOrEqual(8_500);
     console.log(`limiter: ${calls.length} subscribe calls, ${throttled.length} throttled, busiest second ${busiestSecond(calls.map((e) => e.at))}`);
-    emu.setFaults({ throttleQps: 20 });
+    fx.emu.setFaults({ throttleQps: 20 });
     await s.destroy();
-    expect(emu.subscriptions().dingtalk).toEqual([]);
-    const down = emu.ledger().filter((e) => e.op === "unsubscribe");
+    expect(fx.emu.subscriptions().dingtalk).toEqual([]);
+    const down = fx.emu.ledger().filter((e) => e.op === "unsubscribe");
     expect(down.filter((e) => e.fault === "throttled").length / down.length).toBeLessThan(0.05);
   });
 });

@@ -2,6 +2,9 @@
 // Automation API (scripts/stack-driver.cjs), against a `file://` backend in a temporary
 // folder and a passphrase secrets provider.
 import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
+import { startEmulator } from "../../provider/emulator";
+import type { Emulator } from "./ledger";
 import { cachedPulumiBinDir, runStackOperation } from "../../scripts/stack-runner.cjs";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -207,4 +210,36 @@ export function backendFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** A file's emulator and the stacks its tests made, cleaned up after the file. */
+export interface EmulatorFixture {
+  /** The emulator, started before the file's first test. */
+  readonly emu: Emulator;
+  /** Creates a stack that is cleaned up after the file. */
+  stack(opts: TestStackOptions): TestStack;
+}
+
+/** Starts one emulator for a test file (in `beforeAll`) and stops it, with the file's stacks, in `afterAll`. */
+export function emulatorPerFile(): EmulatorFixture {
+  let emu: Emulator | undefined;
+  const stacks: TestStack[] = [];
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => {
+    for (const s of stacks) s.cleanup();
+    await emu?.stop();
+  });
+  return {
+    get emu() {
+      if (!emu) throw new Error("the emulator starts in beforeAll");
+      return emu;
+    },
+    stack(opts) {
+      const s = TestStack.create(opts);
+      stacks.push(s);
+      return s;
+    },
+  };
 }
