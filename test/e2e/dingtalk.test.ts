@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
-import { backendFiles, emulatorConfig, emulatorPerFile, leakedSecrets, TestStack } from "./harness";
+import { backendFiles, emulatorConfig, emulatorPerFile, expectPreviewRejected, leakedSecrets, TestStack } from "./harness";
 import { apiOps, callsSince, dingtalkHeld as subs, lastSeq, ops, type Emulator } from "./ledger";
 
 const CORP = DEFAULT_CREDENTIALS.dingtalk.apps[0].corpId;
@@ -152,37 +152,16 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     [{ name: "bad", scope: "SPACE", scopeId: "s", unionId: "" }, "unionId", "must not be empty"],
     [{ name: "bad", scope: "SPACE", scopeId: "x".repeat(300), unionId: "u" }, "scopeId", "at most 256"],
   ])("rejects bad input at preview naming the property, with no vendor call (%#)", async (entry, property, reason) => {
-    const s = TestStack.create({ program: "examples/from-config", config: { ...emulatorConfig(fx.emu, DEFAULT_CREDENTIALS), ...entries([entry]) } });
-    try {
-      const mark = lastSeq(fx.emu);
-      const r = await s.run("preview");
-      expect(r.ok).toBe(false);
-      const text = r.stdout + (r.error?.message ?? "");
-      expect(text).toContain(property);
-      expect(text).toContain(reason);
-      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
-    } finally {
-      s.cleanup();
-    }
+    const s = fx.stack({ program: "examples/from-config", config: { ...emulatorConfig(fx.emu, DEFAULT_CREDENTIALS), ...entries([entry]) } });
+    await expectPreviewRejected(fx.emu, s, property, reason);
   });
 
   it("fails preview naming the keys when credentials are missing or conflict", async () => {
     const base = { "dingtalk:endpoint": fx.emu.url, ...entries([{ name: "org", scope: "ORG", scopeId: CORP, unionId: "u" }]) };
-    const missing = TestStack.create({ program: "examples/from-config", config: base, env: { DINGTALK_APP_KEY: null, DINGTALK_APP_SECRET: null } });
-    const conflict = TestStack.create({ program: "examples/from-config", config: { ...base, "dingtalk:appKey": "k", "dingtalk:appSecret": { value: "s", secret: true }, "dingtalk:accessToken": { value: "t", secret: true } } });
-    try {
-      const mark = lastSeq(fx.emu);
-      const r1 = await missing.run("preview");
-      expect(r1.ok).toBe(false);
-      expect(r1.stdout + r1.error?.message).toContain("dingtalk:appKey (DINGTALK_APP_KEY)");
-      const r2 = await conflict.run("preview");
-      expect(r2.ok).toBe(false);
-      expect(r2.stdout + r2.error?.message).toContain("conflict");
-      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
-    } finally {
-      missing.cleanup();
-      conflict.cleanup();
-    }
+    const missing = fx.stack({ program: "examples/from-config", config: base, env: { DINGTALK_APP_KEY: null, DINGTALK_APP_SECRET: null } });
+    const conflict = fx.stack({ program: "examples/from-config", config: { ...base, "dingtalk:appKey": "k", "dingtalk:appSecret": { value: "s", secret: true }, "dingtalk:accessToken": { value: "t", secret: true } } });
+    await expectPreviewRejected(fx.emu, missing, "dingtalk:appKey (DINGTALK_APP_KEY)");
+    await expectPreviewRejected(fx.emu, conflict, "conflict");
   });
 });
 

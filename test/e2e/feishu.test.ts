@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startEmulator } from "../../provider/emulator";
 import { HelpdeskEvents } from "../../provider/feishu/events";
-import { backendFiles, emulatorConfig, emulatorPerFile, leakedSecrets, TestStack } from "./harness";
+import { backendFiles, emulatorConfig, emulatorPerFile, expectPreviewRejected, leakedSecrets, TestStack } from "./harness";
 import { callsSince, feishuHeld as held, lastSeq, ops, type Emulator } from "./ledger";
 
 const { TicketMessageCreated, TicketCreated, TicketUpdated } = HelpdeskEvents;
@@ -143,34 +143,16 @@ describe("Feishu HelpdeskEventSubscription end to end", () => {
     [[TicketCreated, { type: "helpdesk.ticket", subtype: "ticket_message.created_v1" }], "events[1].subtype", "does not belong to type"],
     [[{ type: "", subtype: "ticket.created_v1" }], "events[0].type", "must not be empty"],
   ])("rejects bad events at preview naming the property, with no vendor call (%#)", async (events, property, reason) => {
-    const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
-    try {
-      setEntries(s, [{ name: "bad", events }]);
-      const mark = lastSeq(fx.emu);
-      const r = await s.run("preview");
-      expect(r.ok).toBe(false);
-      const text = r.stdout + (r.error?.message ?? "");
-      expect(text).toContain(property);
-      expect(text).toContain(reason);
-      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
-    } finally {
-      s.cleanup();
-    }
+    const s = fx.stack({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
+    setEntries(s, [{ name: "bad", events }]);
+    await expectPreviewRejected(fx.emu, s, property, reason);
   });
 
   it("fails preview naming the keys when the helpdesk credentials are missing", async () => {
     const config = emulatorConfig(fx.emu, DEFAULT_CREDENTIALS);
     delete config["feishu:helpdeskToken"];
-    const s = TestStack.create({ program: "examples/from-config", config, env: { FEISHU_HELPDESK_TOKEN: null } });
-    try {
-      setEntries(s, [{ name: "tickets", events: [TicketCreated] }]);
-      const mark = lastSeq(fx.emu);
-      const r = await s.run("preview");
-      expect(r.ok).toBe(false);
-      expect(r.stdout + r.error?.message).toContain("feishu:helpdeskToken (FEISHU_HELPDESK_TOKEN)");
-      expect(fx.emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
-    } finally {
-      s.cleanup();
-    }
+    const s = fx.stack({ program: "examples/from-config", config, env: { FEISHU_HELPDESK_TOKEN: null } });
+    setEntries(s, [{ name: "tickets", events: [TicketCreated] }]);
+    await expectPreviewRejected(fx.emu, s, "feishu:helpdeskToken (FEISHU_HELPDESK_TOKEN)");
   });
 });

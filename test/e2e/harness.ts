@@ -2,9 +2,9 @@
 // Automation API (scripts/stack-driver.cjs), against a `file://` backend in a temporary
 // folder and a passphrase secrets provider.
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { startEmulator } from "../../provider/emulator";
-import type { Emulator } from "./ledger";
+import { callsSince, lastSeq, type Emulator } from "./ledger";
 import { cachedPulumiBinDir, runStackOperation } from "../../scripts/stack-runner.cjs";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -242,4 +242,17 @@ export function emulatorPerFile(): EmulatorFixture {
       return s;
     },
   };
+}
+
+/**
+ * Runs `pulumi preview`, expects it to fail with output containing every one of `texts`
+ * (the property or config key, the reason), and the vendor to have seen no call at all.
+ */
+export async function expectPreviewRejected(emu: Emulator, stack: TestStack, ...texts: string[]): Promise<void> {
+  const mark = lastSeq(emu);
+  const r = await stack.run("preview");
+  expect(r.ok).toBe(false);
+  const output = r.stdout + (r.error?.message ?? "");
+  for (const t of texts) expect(output).toContain(t);
+  expect(callsSince(emu, mark)).toEqual([]);
 }
