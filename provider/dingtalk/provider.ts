@@ -33,11 +33,10 @@ export class DingTalkProvider {
 
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const inputs = withoutProvider(news);
+    // Validate what is known; a value still unknown at preview is checked once it is known.
     const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => !containsUnknown(v)));
-    const shape = storageEventSubscriptionSchema.partial({ scope: true, scopeId: true, unionId: true });
-    const required = storageEventSubscriptionSchema;
-    // Validate what is known; a value still unknown at preview is checked when it is known.
-    const result = Object.keys(known).length === Object.keys(inputs).length ? required.safeParse(inputs) : shape.safeParse(known);
+    const allKnown = Object.keys(known).length === Object.keys(inputs).length;
+    const result = (allKnown ? storageEventSubscriptionSchema : storageEventSubscriptionSchema.partial()).safeParse(known);
     if (!result.success) return { inputs: news, failures: toCheckFailures(result.error.issues) };
     const settings = this.requireSettings();
     if (result.data.scope && result.data.scopeId) this.claims.claim(this.claimKey(settings, result.data as StorageEventSubscriptionInputs));
