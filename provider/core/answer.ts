@@ -1,10 +1,15 @@
+import { redact } from "./redact";
 import type { TransportResponse } from "./transport";
 
 const MAX_SNIPPET = 200;
 
-/** The body of an answer that is not the expected JSON, shortened to one line for a message. */
+/**
+ * The body of an answer that is not the expected JSON, redacted, then shortened to one line
+ * for a message. Redaction comes first: a secret echoed across the cut would otherwise keep its
+ * first characters, no longer matching the whole registered value.
+ */
 export function bodySnippet(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = redact(text).replace(/\s+/g, " ").trim();
   return line.length > MAX_SNIPPET ? `${line.slice(0, MAX_SNIPPET)}…` : line;
 }
 

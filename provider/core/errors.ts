@@ -1,4 +1,4 @@
-import { redact } from "./redact";
+import { redact, redactDeep } from "./redact";
 
 /** The vendors this package talks to. */
 export type Vendor = "dingtalk" | "feishu";
@@ -94,8 +94,9 @@ export class VendorApiError extends ProviderError implements VendorFailure, Erro
     this.vendorMessage = failure.vendorMessage === undefined ? undefined : redact(failure.vendorMessage);
     this.requestId = failure.requestId;
     this.retryAfterMs = failure.retryAfterMs;
-    this.details = failure.details;
-    this.hint = hint;
+    // Vendors echo request fields (a helpdesk token in field_violations[].value): redact deeply.
+    this.details = failure.details === undefined ? undefined : redactDeep(failure.details);
+    this.hint = hint === undefined ? undefined : redact(hint);
   }
 
   /** True for a {@link VendorApiError} from any loaded copy of the package. */
@@ -215,10 +216,10 @@ export class AuthError extends ProviderError {
     const plain: VendorFailure = {
       httpStatus: failure.httpStatus,
       vendorCode: failure.vendorCode,
-      vendorMessage: failure.vendorMessage,
+      vendorMessage: failure.vendorMessage === undefined ? undefined : redact(failure.vendorMessage),
       requestId: failure.requestId,
       retryAfterMs: failure.retryAfterMs,
-      details: failure.details,
+      details: failure.details === undefined ? undefined : redactDeep(failure.details),
     };
     const detail = new VendorApiError(context, plain, hint);
     return new AuthError({ vendor: context.vendor, message: detail.message, keys, failure: plain }, { cause: detail });

@@ -84,7 +84,7 @@ export class TokenCache {
       this.counters.failures++;
       throw error;
     }
-    registerSecret(issued.token);
+    registerSecret(issued.token, { fetched: true });
     // Short-lived tokens keep at least half their life usable.
     const margin = Math.min(this.earlyExpiryMs, issued.expiresInMs / 2);
     this.entries.set(key, { token: issued.token, refreshAt: startedAt + issued.expiresInMs - margin });
