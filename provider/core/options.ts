@@ -51,6 +51,27 @@ export const CLIENT_OPTION_RULES: Readonly<Record<keyof ClientOptions, Readonly<
 };
 
 /**
+ * Checks one option against {@link CLIENT_OPTION_RULES}.
+ * @param label how the message names it, e.g. `dingtalk:maxQps (DINGTALK_MAX_QPS)`.
+ * @param key the setting put in the {@link ConfigError}'s `keys`, e.g. `dingtalk:maxQps`.
+ * @throws ConfigError naming the option and its allowed range.
+ */
+export function checkClientOption(name: keyof ClientOptions, value: unknown, label: string, key: string): number {
+  const rule = CLIENT_OPTION_RULES[name];
+  const valid =
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    value >= rule.min &&
+    value <= rule.max &&
+    (!rule.integer || Number.isInteger(value));
+  if (!valid) {
+    const kind = rule.integer ? "an integer" : "a number";
+    throw new ConfigError(`${label} must be ${kind} from ${rule.min} to ${rule.max} (got ${JSON.stringify(value) ?? String(value)}).`, key);
+  }
+  return value;
+}
+
+/**
  * Fills in defaults and validates ranges.
  * @param prefix prepended to option names in messages, e.g. `dingtalk:`.
  * @throws ConfigError naming the option and its allowed range.
@@ -58,23 +79,8 @@ export const CLIENT_OPTION_RULES: Readonly<Record<keyof ClientOptions, Readonly<
 export function normalizeClientOptions(options: ClientOptions = {}, prefix = ""): NormalizedClientOptions {
   const out = {} as NormalizedClientOptions;
   for (const name of Object.keys(CLIENT_OPTION_RULES) as Array<keyof ClientOptions>) {
-    const rule = CLIENT_OPTION_RULES[name];
     const value = options[name];
-    if (value === undefined) {
-      out[name] = rule.default;
-      continue;
-    }
-    const valid =
-      typeof value === "number" &&
-      Number.isFinite(value) &&
-      value >= rule.min &&
-      value <= rule.max &&
-      (!rule.integer || Number.isInteger(value));
-    if (!valid) {
-      const kind = rule.integer ? "an integer" : "a number";
-      throw new ConfigError(`${prefix}${name} must be ${kind} from ${rule.min} to ${rule.max} (got ${JSON.stringify(value) ?? String(value)}).`, `${prefix}${name}`);
-    }
-    out[name] = value;
+    out[name] = value === undefined ? CLIENT_OPTION_RULES[name].default : checkClientOption(name, value, `${prefix}${name}`, `${prefix}${name}`);
   }
   return out;
 }
