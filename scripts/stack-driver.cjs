@@ -2,31 +2,19 @@
 // Runs one Pulumi operation on a program folder through the Automation API, in a process
 // of its own, and prints the result as one JSON line prefixed "@@result ".
 //
-// Why a separate process: an inline Automation API program runs in the process that drives
-// it, and Pulumi's runtime keeps process-wide state, so each operation gets a clean process.
-// Why inline: the engine then talks to the Automation API's own language server (`--client`),
-// so the pinned `pulumi` CLI is all that is needed; see scripts/ensure-pulumi.
+// By default the program is a *local* one: the engine starts the Node language host in the
+// program's folder, which runs it with the program's own @pulumi/pulumi and ts-node (type
+// checked), exactly as `pulumi up` typed in that folder does. `inline: true` runs the folder's
+// JavaScript entry point as an inline program instead (the path of users who embed Pulumi).
+// Each operation gets a clean process because Pulumi's runtime keeps process-wide state.
 //
 // Request (JSON, path in argv[2]):
 // { programDir, stackName, backendUrl, op: "up"|"preview"|"destroy"|"refresh"|"export"|"import"|"remove",
-//   config?: { "ns:key": { value, secret? } }, env?: {...}, pulumiBinDir, deployment?, flags?: {...} }
+//   config?: { "ns:key": { value, secret? } }, configPath?: boolean, env?: {...}, pulumiBinDir,
+//   deployment?, flags?: {...}, inline?: boolean }
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-
-function registerTypeScript(programDir) {
-  // Transpile-only, like ts-node's transpileOnly mode that the Node language host uses.
-  let ts;
-  try { ts = require(require.resolve("typescript", { paths: [programDir, __dirname] })); } catch { return; }
-  require.extensions[".ts"] = (mod, filename) => {
-    const source = fs.readFileSync(filename, "utf8");
-    const out = ts.transpileModule(source, {
-      fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false, inlineSourceMap: true },
-    });
-    mod._compile(out.outputText, filename);
-  };
-}
 
 function loadProject(programDir) {
   const text = fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8");
@@ -44,8 +32,6 @@ async function main() {
   // must serve both the engine connection and the program's resources.
   const pulumiMain = require.resolve("@pulumi/pulumi", { paths: [programDir] });
   const auto = require(path.join(path.dirname(pulumiMain), "automation"));
-  registerTypeScript(programDir);
-  const project = loadProject(programDir);
 
   const env = {
     PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -58,17 +44,23 @@ async function main() {
   Object.assign(process.env, env);
   const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(req.pulumiBinDir), skipVersionCheck: true });
 
-  const program = async () => {
-    const exported = require(project.entry);
-    const value = typeof exported === "function" ? await exported() : typeof exported?.default === "function" ? await exported.default() : exported;
-    return { ...(value ?? {}) };
-  };
-  const stack = await auto.LocalWorkspace.createOrSelectStack(
-    { stackName: req.stackName, projectName: project.name, program },
-    { workDir: programDir, envVars: env, pulumiCommand },
-  );
+  let stack;
+  if (req.inline) {
+    const project = loadProject(programDir);
+    const program = async () => {
+      const exported = require(project.entry);
+      const value = typeof exported === "function" ? await exported() : typeof exported?.default === "function" ? await exported.default() : exported;
+      return { ...(value ?? {}) };
+    };
+    stack = await auto.LocalWorkspace.createOrSelectStack(
+      { stackName: req.stackName, projectName: project.name, program },
+      { workDir: programDir, envVars: env, pulumiCommand },
+    );
+  } else {
+    stack = await auto.LocalWorkspace.createOrSelectStack({ stackName: req.stackName, workDir: programDir }, { envVars: env, pulumiCommand });
+  }
   if (req.config && Object.keys(req.config).length > 0) {
-    await stack.setAllConfig(req.config);
+    await stack.setAllConfig(req.config, !!req.configPath);
   }
 
   let stdout = "";

@@ -1,6 +1,8 @@
-// End-to-end harness: runs a Pulumi program folder with the real `pulumi` CLI through the
-// Automation API (scripts/stack-driver.cjs), against a `file://` backend in a temporary
-// folder and a passphrase secrets provider.
+// End-to-end harness: runs a Pulumi program folder with the real `pulumi` CLI, the way a user
+// does: the engine starts the Node language host in the program's folder, which compiles the
+// program with ts-node (type checked). Driven through the Automation API with a local program
+// (scripts/stack-driver.cjs), against a `file://` backend in a temporary folder and a
+// passphrase secrets provider. `inline: true` takes the Automation API inline path instead.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startEmulator } from "../../provider/emulator";
@@ -53,6 +55,10 @@ export interface TestStackOptions {
   /** Reuse a backend folder (to move state between program folders). */
   backendDir?: string;
   stackName?: string;
+  /** Config keys are paths (`pulumi config set --path`): `feishu:profiles.hr.appId`. */
+  configPath?: boolean;
+  /** Run the folder's JavaScript entry point as an Automation API inline program. */
+  inline?: boolean;
 }
 
 /** A stack of one program on a throwaway `file://` backend. */
@@ -62,6 +68,8 @@ export class TestStack {
   readonly stackName: string;
   config: Record<string, { value: string; secret: boolean }>;
   env: Record<string, string | null>;
+  readonly configPath: boolean;
+  readonly inline: boolean;
   /** Every operation's combined stdout/stderr, for secret scans. */
   readonly transcript: string[] = [];
   private ownsBackend: boolean;
@@ -73,6 +81,8 @@ export class TestStack {
     this.stackName = opts.stackName ?? `t${randomBytes(4).toString("hex")}`;
     this.config = normalizeConfig(opts.config ?? {});
     this.env = opts.env ?? {};
+    this.configPath = !!opts.configPath;
+    this.inline = !!opts.inline;
   }
 
   static create(opts: TestStackOptions): TestStack {
@@ -98,6 +108,8 @@ export class TestStack {
       env: this.env,
       flags,
       pulumiBinDir: pulumiBinDir(),
+      configPath: this.configPath,
+      inline: this.inline,
       ...extra,
     };
     const result = (await runStackOperation(request, { scratchDir: this.backendDir })) as RunResult;
