@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext } from "./context";
+import type { FailureKind, FaultOp, ScriptedFault } from "./fault-config";
 import type { FaultSubject } from "./faults";
-import { writeJson } from "./http";
+import { writeJson, writeText } from "./http";
 import { UNKNOWN_APP, type LedgerFault, type LedgerOp, type LedgerRecord } from "./ledger";
 import type { Reply, VendorDialect } from "./reply";
 
@@ -17,6 +18,8 @@ export class VendorCall {
   private notes: Annotations = {};
   private delayed = false;
   private ended = false;
+  // Set by an `applied-*` fault: the call is carried out, then its success answer is lost.
+  private afterApply: "applied-drop" | "applied-hang" | undefined;
 
   constructor(
     /** Shared emulator state. */
@@ -54,36 +57,59 @@ export class VendorCall {
    * Throttling and random failures. Returns `true` when a fault ended the call,
    * so the handler must stop before touching any state.
    */
-  gate(subject: Omit<FaultSubject, "vendor">): boolean {
-    const decision = this.ctx.faults.decide({ ...subject, vendor: this.dialect.vendor });
+  gate(subject: Omit<FaultSubject, "vendor" | "op">): boolean {
+    const op = this.op as FaultOp;
+    const decision = this.ctx.faults.decide({ ...subject, op, vendor: this.dialect.vendor });
     if (decision === undefined) return false;
     if (decision.kind === "throttled") {
       this.answer(this.dialect.throttled(decision.limit, decision.resetSeconds), "throttled");
-    } else if (decision.failure === "drop") {
-      this.drop();
-    } else if (decision.failure === "hang") {
-      this.hang();
-    } else {
-      this.answer(this.dialect.failure(decision.failure, this.ctx.faults.config.throttleQps), "injected");
+      return true;
     }
+    const scripted = decision.kind === "scripted" ? decision.fault : undefined;
+    const kind = scripted?.fault ?? (decision as { failure: FailureKind }).failure;
+    switch (kind) {
+      case "drop":
+        this.drop();
+        return true;
+      case "hang":
+        this.hang();
+        return true;
+      case "applied-drop":
+      case "applied-hang":
+        this.afterApply = kind;
+        return false;
+    }
+    const limit = this.ctx.faults.config.throttleQps;
+    const reply =
+      scripted === undefined
+        ? this.dialect.failure(kind as "500" | "503" | "429", limit)
+        : withOverrides(this.dialect.scripted(scripted, limit), scripted);
+    this.answer(reply, kind === "throttle" || kind === "throttle-400" ? "throttled" : "injected");
     return true;
   }
 
-  /** Sends the answer and records it. */
+  /**
+   * Sends the answer and records it. After an `applied-*` fault a success answer is lost
+   * instead (the change it reports stays made); a refusal is still sent, since nothing was applied.
+   */
   answer(reply: Reply, fault?: LedgerFault): void {
+    if (this.afterApply !== undefined && reply.status >= 200 && reply.status < 300) {
+      return this.afterApply === "applied-drop" ? this.drop("applied-dropped") : this.hang("applied-hang");
+    }
     if (!this.end(reply.status, reply.code, fault)) return;
-    writeJson(this.res, reply.status, reply.body, reply.headers);
+    if (reply.raw !== undefined) writeText(this.res, reply.status, reply.raw.contentType, reply.raw.text, reply.headers);
+    else writeJson(this.res, reply.status, reply.body, reply.headers);
   }
 
   /** Records the call, then destroys the socket without answering. */
-  drop(): void {
-    if (!this.end(0, "", "dropped")) return;
+  drop(fault: "dropped" | "applied-dropped" = "dropped"): void {
+    if (!this.end(0, "", fault)) return;
     this.req.socket.destroy();
   }
 
   /** Records the call, then leaves it open without answering. */
-  hang(): void {
-    if (!this.end(0, "", "hang")) return;
+  hang(fault: "hang" | "applied-hang" = "hang"): void {
+    if (!this.end(0, "", fault)) return;
     this.ctx.park(this.req, this.res);
   }
 
@@ -105,4 +131,13 @@ export class VendorCall {
     });
     return true;
   }
+}
+
+/** A scripted answer with its chosen status and extra headers. */
+function withOverrides(reply: Reply, fault: ScriptedFault): Reply {
+  return {
+    ...reply,
+    status: fault.status ?? reply.status,
+    headers: { ...reply.headers, ...fault.headers },
+  };
 }

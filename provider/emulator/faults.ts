@@ -8,7 +8,9 @@ import {
   normalizeFaultConfig,
   type FailureKind,
   type FaultConfig,
+  type FaultOp,
   type NormalizedFaultConfig,
+  type ScriptedFault,
 } from "./fault-config";
 import { seededRandom } from "./prng";
 import { WindowThrottle } from "./throttle";
@@ -23,12 +25,15 @@ export interface FaultStats {
   latency: number;
   /** Calls rejected because their token reached `tokenMaxUses`. */
   tokenExpired: number;
+  /** Calls answered by a scripted fault (`script`). */
+  scripted: number;
 }
 
 /** The fault chosen for one call; `undefined` when the call goes through. */
 export type FaultDecision =
   | { readonly kind: "throttled"; readonly limit: number; readonly resetSeconds: number }
   | { readonly kind: "failure"; readonly failure: FailureKind }
+  | { readonly kind: "scripted"; readonly fault: ScriptedFault }
   | undefined;
 
 /** Who is calling what, as far as faults care. */
@@ -39,13 +44,15 @@ export interface FaultSubject {
   readonly app: string;
   /** API name (throttling is per API). */
   readonly api: string;
+  /** The operation (scripted faults match on it). */
+  readonly op: FaultOp;
   /** Whether the call is a token endpoint (faulted only with `includeTokenEndpoints`). */
   readonly tokenEndpoint: boolean;
 }
 
 function emptyStats(): FaultStats {
   const failures = Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0])) as Record<FailureKind, number>;
-  return { throttled: 0, failures, latency: 0, tokenExpired: 0 };
+  return { throttled: 0, failures, latency: 0, tokenExpired: 0, scripted: 0 };
 }
 
 /** Holds the current fault configuration, the seeded PRNG, the throttle windows and the counters. */
@@ -54,6 +61,8 @@ export class FaultInjector {
   private random = seededRandom(this.current.seed);
   private readonly throttle: WindowThrottle;
   private counters = emptyStats();
+  // What is left of the script: entries are used up in order.
+  private script: { fault: ScriptedFault; left: number }[] = [];
 
   /** @param now Clock in milliseconds (drives the throttle windows). */
   constructor(now: () => number) {
@@ -62,7 +71,7 @@ export class FaultInjector {
 
   /** The configuration in force. */
   get config(): NormalizedFaultConfig {
-    return this.current;
+    return { ...this.current, script: this.script.map((s) => ({ ...s.fault, times: s.left })) };
   }
 
   /**
@@ -71,6 +80,7 @@ export class FaultInjector {
    */
   set(config: FaultConfig): void {
     this.current = normalizeFaultConfig(config);
+    this.script = this.current.script.map((fault) => ({ fault, left: fault.times ?? 1 }));
     this.random = seededRandom(this.current.seed);
     this.throttle.clear();
   }
@@ -97,8 +107,13 @@ export class FaultInjector {
     return this.current.latencyMs;
   }
 
-  /** Throttling first (per app, per API), then the random failure draw. */
+  /** The script first, then throttling (per app, per API), then the random failure draw. */
   decide(subject: FaultSubject): FaultDecision {
+    const scripted = this.takeScripted(subject);
+    if (scripted !== undefined) {
+      this.counters.scripted += 1;
+      return { kind: "scripted", fault: scripted };
+    }
     if (!this.applies(subject)) return undefined;
     const { throttleQps, failureRate, failureKinds } = this.current;
     if (throttleQps !== undefined) {
@@ -119,6 +134,18 @@ export class FaultInjector {
   /** Counts a rejection caused by `tokenMaxUses`. */
   countTokenExpired(): void {
     this.counters.tokenExpired += 1;
+  }
+
+  private takeScripted(subject: FaultSubject): ScriptedFault | undefined {
+    const index = this.script.findIndex(({ fault }) => {
+      if (fault.vendor !== undefined && fault.vendor !== subject.vendor) return false;
+      return fault.op === undefined ? subject.op !== "token" : fault.op === subject.op;
+    });
+    if (index < 0) return undefined;
+    const entry = this.script[index]!;
+    entry.left -= 1;
+    if (entry.left <= 0) this.script.splice(index, 1);
+    return entry.fault;
   }
 
   private applies(subject: Pick<FaultSubject, "tokenEndpoint">): boolean {

@@ -50,14 +50,21 @@ export function writeJson(
   res: ServerResponse,
   status: number,
   body: unknown,
-  headers: Readonly<Record<string, string>> = {},
+  headers: Readonly<Record<string, string | readonly string[]>> = {},
+): void {
+  writeText(res, status, "application/json; charset=utf-8", JSON.stringify(body), headers);
+}
+
+/** Writes a text answer of the given content type unless the socket is already gone. */
+export function writeText(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Readonly<Record<string, string | readonly string[]>> = {},
 ): void {
   if (res.destroyed || res.writableEnded) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
+  const extra = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, typeof v === "string" ? v : [...v]]));
+  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), ...extra });
   res.end(text);
 }

@@ -11,8 +11,19 @@ export type LedgerVendor = "dingtalk" | "feishu";
 /** What the call was for; `"unknown"` for unknown paths and wrong methods. */
 export type LedgerOp = "token" | "subscribe" | "unsubscribe" | "unknown";
 
-/** The fault that shaped the answer, if any. */
-export type LedgerFault = "throttled" | "injected" | "dropped" | "hang" | "latency" | "token-expired";
+/**
+ * The fault that shaped the answer, if any. `applied-dropped` and `applied-hang`: the call was
+ * carried out (the subscription changed, the token was issued) and then its answer was lost.
+ */
+export type LedgerFault =
+  | "throttled"
+  | "injected"
+  | "dropped"
+  | "hang"
+  | "applied-dropped"
+  | "applied-hang"
+  | "latency"
+  | "token-expired";
 
 /** One Feishu event pair as recorded. */
 export interface LedgerEvent {

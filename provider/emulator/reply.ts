@@ -3,7 +3,11 @@
  *
  * @module
  */
+import type { ScriptedFault } from "./fault-config";
 import type { LedgerVendor } from "./ledger";
+
+/** Response headers; a list sends the header once per value. */
+export type ReplyHeaders = Readonly<Record<string, string | readonly string[]>>;
 
 /** One HTTP answer plus the vendor code the ledger records. */
 export interface Reply {
@@ -14,7 +18,9 @@ export interface Reply {
   /** JSON body. */
   readonly body: unknown;
   /** Extra response headers. */
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: ReplyHeaders;
+  /** A body that is not JSON (an HTML page), sent as is instead of `body`. */
+  readonly raw?: { readonly contentType: string; readonly text: string };
 }
 
 /** The failure kinds that produce an answer (drop and hang do not). */
@@ -28,8 +34,16 @@ export interface VendorDialect {
   throttled(limit: number, resetSeconds: number): Reply;
   /** Answer to an injected failure; `limit` is the configured QPS, if any. */
   failure(kind: AnsweredFailure, limit: number | undefined): Reply;
+  /** Answer to a scripted fault that answers (not the drop and hang kinds). */
+  scripted(fault: ScriptedFault, limit: number | undefined): Reply;
   /** Answer to a path the vendor does not serve. */
   notFound(): Reply;
   /** Answer to a known path called with the wrong method. */
   methodNotAllowed(allowed: string): Reply;
+}
+
+/** A scripted wait hint as header values (one per list entry); `"1"` when none was chosen. */
+export function hintValues(hint: ScriptedFault["waitHint"]): string | string[] {
+  if (hint === undefined) return "1";
+  return typeof hint === "string" || typeof hint === "number" ? String(hint) : hint.map(String);
 }

@@ -79,7 +79,15 @@ describe("failureRate", () => {
     expect(a.statuses).toEqual(b.statuses);
     const count = (s: number): number => a.statuses.filter((x) => x === s).length;
     expect([count(500), count(503), count(429)].every((n) => n > 0)).toBe(true);
-    expect(a.emu.stats().failures).toEqual({ "500": count(500), "503": count(503), "429": count(429), drop: 0, hang: 0 });
+    expect(a.emu.stats().failures).toEqual({
+      "500": count(500),
+      "503": count(503),
+      "429": count(429),
+      drop: 0,
+      hang: 0,
+      "applied-drop": 0,
+      "applied-hang": 0,
+    });
     const codeFor: Record<number, string> = { 200: "ok", 500: "systemError", 503: "operationTimeout", 429: "system.busy" };
     a.statuses.forEach((s, i) => expect(a.codes[i] ?? "ok").toBe(codeFor[s]));
     expect(a.emu.ledger().filter((e) => e.fault === "injected")).toHaveLength(count(500) + count(503) + count(429));
