@@ -1,4 +1,4 @@
-// Loaded by the serialized provider shim (see dynamic/shim.ts) inside the provider process.
+// Loaded by each resource's `__provider` module (see dynamic/shim.ts) inside the provider process.
 // Process-wide state (token caches, rate limiters, claims) lives behind this module.
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderKind } from "./dynamic/shim";
@@ -46,5 +46,5 @@ function create(kind: ProviderKind): Implementation {
   }
 }
 
-export { providerShim } from "./dynamic/shim";
+export { dynamicType, providerModule, providerShim, withProvider } from "./dynamic/shim";
 export type { ProviderKind } from "./dynamic/shim";

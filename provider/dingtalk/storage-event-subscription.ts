@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../dynamic/shim";
+import { dynamicType, withProvider } from "../dynamic/shim";
 
 /** Inputs of a {@link StorageEventSubscription}. Credentials and endpoint come from stack config, never from here. */
 export interface StorageEventSubscriptionArgs {
@@ -23,7 +23,7 @@ export interface StorageEventSubscriptionArgs {
  * new dingtalk.StorageEventSubscription("org-files", { scope: "ORG", scopeId: corpId, unionId: operatorUnionId });
  * ```
  */
-export class StorageEventSubscription extends pulumi.dynamic.Resource {
+export class StorageEventSubscription extends pulumi.CustomResource {
   /** `ORG` or `SPACE`. */
   declare public readonly scope: pulumi.Output<"ORG" | "SPACE">;
   /** The corpId or storage space id. */
@@ -42,10 +42,11 @@ export class StorageEventSubscription extends pulumi.dynamic.Resource {
   declare public readonly authCorpId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: StorageEventSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    // A dynamic resource with a one-line `__provider` (see dynamic/shim.ts), not Pulumi's ~2 KB serialization.
     super(
-      providerShim("dingtalk"),
+      dynamicType("dingtalk", "StorageEventSubscription"),
       name,
-      {
+      withProvider("dingtalk", {
         scope: args.scope,
         scopeId: args.scopeId,
         unionId: args.unionId,
@@ -54,10 +55,8 @@ export class StorageEventSubscription extends pulumi.dynamic.Resource {
         appKey: undefined,
         suiteKey: undefined,
         authCorpId: undefined,
-      },
+      }),
       opts,
-      "dingtalk",
-      "StorageEventSubscription",
     );
   }
 }

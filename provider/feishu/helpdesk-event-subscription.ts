@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../dynamic/shim";
+import { dynamicType, withProvider } from "../dynamic/shim";
 import type { HelpdeskEvent } from "./events";
 
 /** Inputs of a {@link HelpdeskEventSubscription}. Credentials, helpdesk and endpoint come from stack config. */
@@ -21,7 +21,7 @@ export interface HelpdeskEventSubscriptionArgs {
  * new feishu.HelpdeskEventSubscription("tickets", { events: [feishu.HelpdeskEvents.TicketCreated] });
  * ```
  */
-export class HelpdeskEventSubscription extends pulumi.dynamic.Resource {
+export class HelpdeskEventSubscription extends pulumi.CustomResource {
   /** The subscribed pairs, sorted by type then subtype. */
   declare public readonly events: pulumi.Output<HelpdeskEvent[]>;
   /** The helpdesk the events are subscribed on. */
@@ -32,13 +32,12 @@ export class HelpdeskEventSubscription extends pulumi.dynamic.Resource {
   declare public readonly appId: pulumi.Output<string>;
 
   constructor(name: string, args: HelpdeskEventSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    // A dynamic resource with a one-line `__provider` (see dynamic/shim.ts), not Pulumi's ~2 KB serialization.
     super(
-      providerShim("feishu"),
+      dynamicType("feishu", "HelpdeskEventSubscription"),
       name,
-      { events: args.events, helpdeskId: undefined, endpoint: undefined, appId: undefined },
+      withProvider("feishu", { events: args.events, helpdeskId: undefined, endpoint: undefined, appId: undefined }),
       opts,
-      "feishu",
-      "HelpdeskEventSubscription",
     );
   }
 }
