@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `npm run demo`: starts the local emulator, runs `pulumi up` on the repo's root program
-// (Pulumi.yaml) with a file:// backend in a temporary folder, shows what the emulated
-// vendors now hold, runs `pulumi destroy`, shows that it is gone, and stops the emulator.
+// `npm run demo`: the commands a user types, in the repo root, through the pinned `pulumi` CLI
+// and its Node language host: `pulumi stack init`, `pulumi config set …`, `pulumi up --yes`,
+// then what the emulated vendors hold, `pulumi destroy --yes`, and that nothing is left.
+// The stack lives on a `file://` backend in a temporary folder; the emulator on 127.0.0.1.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-
+import { delimiter, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const { startEmulator, DEFAULT_CREDENTIALS } = require("../dist/provider/emulator/index.js");
-const { cachedPulumiBinDir, repoRoot, runStackOperation } = require("./stack-runner.cjs");
+const { cachedPulumiBinDir, repoRoot } = require("./stack-runner.cjs");
 
 const pulumiBinDir = cachedPulumiBinDir();
 if (!pulumiBinDir) {
@@ -20,26 +21,39 @@ if (!pulumiBinDir) {
 
 const emulator = await startEmulator();
 const backendDir = mkdtempSync(join(tmpdir(), "ddf-demo-"));
+const stackName = "demo";
+const env = {
+  ...process.env,
+  PATH: `${pulumiBinDir}${delimiter}${process.env.PATH}`,
+  PULUMI_BACKEND_URL: `file://${backendDir}`,
+  PULUMI_CONFIG_PASSPHRASE: "demo-passphrase",
+  PULUMI_SKIP_UPDATE_CHECK: "true",
+};
+for (const k of Object.keys(env)) if (/^(DINGTALK|FEISHU)_/.test(k)) delete env[k]; // the stack config is the demo's only source
+
+/** Runs `pulumi <args>` in the repo root, printing the command (secrets masked) and the CLI's own output. */
+function pulumi(args, { secretValue } = {}) {
+  const shown = secretValue ? args.map((a) => (a === secretValue ? "<secret>" : a)) : args;
+  console.log(`\n$ pulumi ${shown.join(" ")}`);
+  const r = spawnSync(join(pulumiBinDir, "pulumi"), args, { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.status ?? r.signal}`);
+}
+
 const d = DEFAULT_CREDENTIALS.dingtalk.apps[0];
 const f = DEFAULT_CREDENTIALS.feishu;
-const secret = (value) => ({ value, secret: true });
-const base = {
-  programDir: repoRoot,
-  stackName: "demo",
-  backendUrl: `file://${backendDir}`,
-  pulumiBinDir,
-  config: {
-    "dingtalk:endpoint": { value: emulator.url },
-    "dingtalk:appKey": { value: d.appKey },
-    "dingtalk:appSecret": secret(d.appSecret),
-    "feishu:endpoint": { value: emulator.url },
-    "feishu:appId": { value: f.apps[0].appId },
-    "feishu:appSecret": secret(f.apps[0].appSecret),
-    "feishu:helpdeskId": { value: f.helpdesks[0].helpdeskId },
-    "feishu:helpdeskToken": secret(f.helpdesks[0].helpdeskToken),
-    "dingtalk-feishu-demo:corpId": { value: d.corpId },
-    "dingtalk-feishu-demo:operatorUnionId": { value: "demo-operator-union-id" },
-  },
+const plain = {
+  "dingtalk:endpoint": emulator.url,
+  "dingtalk:appKey": d.appKey,
+  "feishu:endpoint": emulator.url,
+  "feishu:appId": f.apps[0].appId,
+  "feishu:helpdeskId": f.helpdesks[0].helpdeskId,
+  corpId: d.corpId,
+  operatorUnionId: "demo-operator-union-id",
+};
+const secrets = {
+  "dingtalk:appSecret": d.appSecret,
+  "feishu:appSecret": f.apps[0].appSecret,
+  "feishu:helpdeskToken": f.helpdesks[0].helpdeskToken,
 };
 
 function show(title) {
@@ -53,18 +67,19 @@ function show(title) {
 }
 
 let failed = false;
+let stackMade = false;
 try {
-  console.log(`emulator: ${emulator.url}\nbackend:  file://${backendDir}\n\n== pulumi up`);
-  const up = await runStackOperation({ ...base, op: "up" }, { scratchDir: backendDir });
-  process.stdout.write(up.stdout);
-  if (!up.ok) throw new Error(`pulumi up failed: ${up.error?.message}`);
+  console.log(`emulator: ${emulator.url}\nbackend:  file://${backendDir} (PULUMI_BACKEND_URL)`);
+  pulumi(["stack", "init", stackName]);
+  stackMade = true;
+  for (const [key, value] of Object.entries(plain)) pulumi(["config", "set", key, value]);
+  for (const [key, value] of Object.entries(secrets)) pulumi(["config", "set", "--secret", key, value], { secretValue: value });
+
+  pulumi(["up", "--yes"]);
   const made = show("after pulumi up, the vendors hold");
   if (made.dingtalk.length !== 1 || made.feishu.length !== 2) throw new Error("expected 1 DingTalk and 2 Feishu subscriptions");
 
-  console.log("\n== pulumi destroy");
-  const destroy = await runStackOperation({ ...base, op: "destroy" }, { scratchDir: backendDir });
-  process.stdout.write(destroy.stdout);
-  if (!destroy.ok) throw new Error(`pulumi destroy failed: ${destroy.error?.message}`);
+  pulumi(["destroy", "--yes"]);
   const left = show("after pulumi destroy, the vendors hold");
   if (left.dingtalk.length + left.feishu.length !== 0) throw new Error("subscriptions left after destroy");
   const calls = emulator.ledger().filter((e) => e.op === "subscribe" || e.op === "unsubscribe" || e.op === "token");
@@ -74,7 +89,14 @@ try {
   failed = true;
   console.error(`\ndemo: FAILED - ${e.message}`);
 } finally {
-  await runStackOperation({ ...base, op: "remove", flags: { force: true } }, { scratchDir: backendDir }).catch(() => {});
+  if (stackMade) {
+    try {
+      pulumi(["stack", "rm", "--yes", "--force", stackName]);
+    } catch {
+      /* reported above */
+    }
+  }
+  rmSync(join(repoRoot, `Pulumi.${stackName}.yaml`), { force: true });
   await emulator.stop();
   rmSync(backendDir, { recursive: true, force: true });
 }
