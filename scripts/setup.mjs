@@ -4,7 +4,7 @@
 // examples import "pulumi-dingtalk-feishu" exactly as a user's program does), and finds or
 // builds the pinned Pulumi CLI. Idempotent: a second run takes seconds.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -55,4 +55,6 @@ if (!skipCli) {
   mkdirSync(join(root, "node_modules", ".cache"), { recursive: true });
   writeFileSync(join(root, "node_modules", ".cache", "pulumi-bin-dir"), binDir + "\n");
   say(`pulumi CLI: ${binDir}/pulumi (${execFileSync(join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim()})`);
+  const hostNote = join(binDir, ".pulumi-language-nodejs.version");
+  say(`Node language host: ${binDir}/pulumi-language-nodejs (${existsSync(hostNote) ? readFileSync(hostNote, "utf8").trim() : "installed with the CLI"})`);
 }
