@@ -11,7 +11,7 @@ import { writeJson, writeText } from "./http";
 import { UNKNOWN_APP, type LedgerFault, type LedgerOp, type LedgerRecord } from "./ledger";
 import type { Reply, VendorDialect } from "./reply";
 
-type Annotations = Partial<Pick<LedgerRecord, "app" | "scope" | "scopeId" | "unionId" | "helpdeskId" | "events">>;
+type Annotations = Partial<Pick<LedgerRecord, "app" | "scope" | "scopeId" | "unionId" | "helpdeskId" | "helpdeskAuthForm" | "events">>;
 
 /** A call to a vendor path; ends exactly once by answering, dropping or hanging. */
 export class VendorCall {

@@ -27,6 +27,9 @@ Serves fake DingTalk and Feishu APIs for local runs and tests.
   --failure-rate <0..1>     share of vendor API calls that fail
   --failure-kinds <list>    comma-separated: ${FAILURE_KINDS.join(",")} (default 500)
   --seed <n>                seed of the failure draw (default 1)
+  --feishu-event-pairs <m>  documented (default) or shaped: which helpdesk event pairs are accepted
+  --ledger-limit <n>        most ledger entries kept (default 10000)
+  --token-limit <n>         most issued tokens kept (default 10000)
   --help                    show this text
 `;
 
@@ -52,6 +55,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         "failure-rate": { type: "string" },
         "failure-kinds": { type: "string" },
         seed: { type: "string" },
+        "feishu-event-pairs": { type: "string" },
+        "ledger-limit": { type: "string" },
+        "token-limit": { type: "string" },
         help: { type: "boolean" },
       },
     }).values;
@@ -61,7 +67,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (values["help"] === true) return { kind: "help" };
 
   const numbers: Record<string, number | undefined> = {};
-  for (const flag of ["port", "latency-ms", "throttle-qps", "failure-rate", "seed"]) {
+  for (const flag of ["port", "latency-ms", "throttle-qps", "failure-rate", "seed", "ledger-limit", "token-limit"]) {
     const raw = values[flag];
     if (typeof raw !== "string") continue;
     const n = Number(raw);
@@ -88,15 +94,40 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   } catch (error) {
     return { kind: "error", message: (error as Error).message };
   }
+  for (const flag of ["ledger-limit", "token-limit"]) {
+    const n = numbers[flag];
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
+      return { kind: "error", message: `--${flag} must be a whole number of at least 1, got ${n}` };
+    }
+  }
+  const pairs = values["feishu-event-pairs"];
+  if (pairs !== undefined && pairs !== "documented" && pairs !== "shaped") {
+    return { kind: "error", message: `--feishu-event-pairs must be documented or shaped, got "${String(pairs)}"` };
+  }
   const host = values["host"];
   return {
     kind: "run",
-    options: { ...(typeof host === "string" ? { host } : {}), ...(port === undefined ? {} : { port }), faults },
+    options: {
+      ...(typeof host === "string" ? { host } : {}),
+      ...(port === undefined ? {} : { port }),
+      faults,
+      ...(pairs === undefined ? {} : { feishuEventPairs: pairs }),
+      ...(numbers["ledger-limit"] === undefined ? {} : { ledgerLimit: numbers["ledger-limit"] }),
+      ...(numbers["token-limit"] === undefined ? {} : { tokenLimit: numbers["token-limit"] }),
+    },
   };
 }
 
-/** The lines printed at start-up: URL, non-secret ids, how to point the provider here. Never a secret. */
-export function cliBanner(url: string, credentials: EmulatorCredentials, faults: FaultConfig): string[] {
+/** Whether a bind address keeps the emulator on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The lines printed at start-up: URL, non-secret ids, how to point the provider here, and a
+ * warning when the bind address is not loopback. Never a secret.
+ */
+export function cliBanner(url: string, credentials: EmulatorCredentials, faults: FaultConfig, host = "127.0.0.1"): string[] {
   const dt = credentials.dingtalk;
   const fs = credentials.feishu;
   const active = publicFaultConfig(normalizeFaultConfig(faults));
@@ -117,5 +148,11 @@ export function cliBanner(url: string, credentials: EmulatorCredentials, faults:
     `point the provider here: pulumi config set dingtalk:endpoint ${url} && pulumi config set feishu:endpoint ${url}`,
     `faults: ${Object.keys(active).length === 0 ? "none" : JSON.stringify(active)}`,
     `control: GET|PUT|DELETE ${control}faults, GET ${control}state, GET ${control}ledger, POST ${control}reset`,
+    ...(isLoopbackHost(host)
+      ? []
+      : [
+          `warning: bound to ${host}, reachable from other machines: the control endpoints take no credentials ` +
+            "and the default credentials are public; bind 127.0.0.1 unless you mean it",
+        ]),
   ];
 }

@@ -20,8 +20,8 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const emulator = await startEmulator(parsed.options);
-  const { credentials, faults } = normalizeOptions(parsed.options);
-  for (const line of cliBanner(emulator.url, credentials, faults)) console.log(line);
+  const { credentials, faults, host } = normalizeOptions(parsed.options);
+  for (const line of cliBanner(emulator.url, credentials, faults, host)) console.log(line);
 
   const shutdown = (signal: NodeJS.Signals): void => {
     console.log(`emulator: ${signal} received, stopping`);

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorCredentials } from "./credentials";
 import type { FaultInjector } from "./faults";
+import type { FeishuEventPairs } from "./feishu-events";
 import type { Ledger } from "./ledger";
 import type { SubscriptionStore } from "./subscriptions";
 import type { TokenStore } from "./tokens";
@@ -24,6 +25,8 @@ export interface EmulatorContext {
   readonly ledger: Ledger;
   /** Live subscriptions. */
   readonly subscriptions: SubscriptionStore;
+  /** Which Feishu event pairs are accepted. */
+  readonly feishuEventPairs: FeishuEventPairs;
   /** Waits `ms`; settles early when the emulator stops. */
   readonly sleep: (ms: number) => Promise<void>;
   /** Keeps a request open without answering until the client leaves or the emulator stops. */

@@ -26,13 +26,13 @@ export const CONTROL_PREFIX = "/_emulator/";
 
 /** Call counters reported by `GET /_emulator/state`. */
 export interface CallCounters {
-  /** Vendor calls recorded in the ledger. */
+  /** Vendor calls recorded since the last reset (including those the ledger no longer keeps). */
   readonly calls: number;
   /** Of which DingTalk. */
   readonly dingtalk: number;
   /** Of which Feishu. */
   readonly feishu: number;
-  /** Tokens issued or pre-issued (a count, never the values). */
+  /** Tokens kept: pre-issued and issued (a count, never the values). */
   readonly tokens: number;
 }
 

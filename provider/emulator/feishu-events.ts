@@ -14,11 +14,31 @@ export type EventsValidation =
 
 // Pushed event `helpdesk.<res>.<action>_vN` is subscribed as type `helpdesk.<res>`,
 // subtype `<res>.<action>_vN` (vendor-apis.md).
+/**
+ * Which helpdesk event pairs are accepted: only {@link DOCUMENTED_EVENT_PAIRS}, or any pair
+ * of the documented shape.
+ */
+export type FeishuEventPairs = "documented" | "shaped";
+
+/**
+ * The pairs the emulator accepts by default: the one Feishu's subscribe doc shows
+ * (`helpdesk.ticket_message` / `ticket_message.created_v1`) and the two built by the documented
+ * rule from the pushed events `helpdesk.ticket.created_v1` and `helpdesk.ticket.updated_v1`.
+ */
+export const DOCUMENTED_EVENT_PAIRS: readonly LedgerEvent[] = [
+  { type: "helpdesk.ticket_message", subtype: "ticket_message.created_v1" },
+  { type: "helpdesk.ticket", subtype: "ticket.created_v1" },
+  { type: "helpdesk.ticket", subtype: "ticket.updated_v1" },
+];
+
 const TYPE_PATTERN = /^helpdesk\.([a-z][a-z0-9_]*)$/;
 const SUBTYPE_PATTERN = /^([a-z][a-z0-9_]*)\.[a-z][a-z0-9_]*_v[0-9]+$/;
 
-/** Checks `{"events":[{"type","subtype"},…]}`: a non-empty array of matching pairs. */
-export function validateEvents(body: unknown): EventsValidation {
+/**
+ * Checks `{"events":[{"type","subtype"},…]}`: a non-empty array of matching pairs, each one
+ * documented unless `pairs` is `"shaped"`.
+ */
+export function validateEvents(body: unknown, pairs: FeishuEventPairs = "documented"): EventsValidation {
   if (!isJsonObject(body)) {
     return { ok: false, violations: [{ field: "body", description: "the request body must be a JSON object" }] };
   }
@@ -52,6 +72,14 @@ export function validateEvents(body: unknown): EventsValidation {
         field: `${at}.subtype`,
         value: subtype,
         description: `subtype must look like ${resource}.<action>_v<N> for type ${type}`,
+      });
+      return;
+    }
+    if (pairs === "documented" && !DOCUMENTED_EVENT_PAIRS.some((p) => p.type === type && p.subtype === subtype)) {
+      violations.push({
+        field: at,
+        value: `${type}/${subtype}`,
+        description: "not a documented helpdesk event (the emulator is strict: start it with feishuEventPairs \"shaped\" to allow any pair of the documented shape)",
       });
       return;
     }

@@ -23,7 +23,11 @@ export const feishuApi: VendorApi = {
   ],
 };
 
-/** The helpdesk authorization header: base64(helpdesk_id + ":" + helpdesk_token), no prefix. */
+/**
+ * The helpdesk authorization header: base64(helpdesk_id + ":" + helpdesk_token). The vendor doc and
+ * the official Go SDK send it bare; the official Node SDK sends it with a `Bearer ` prefix. Both are
+ * accepted, and the ledger records which arrived.
+ */
 export const HELPDESK_HEADER = "x-lark-helpdesk-authorization";
 
 async function tenantToken(call: VendorCall): Promise<void> {
@@ -50,14 +54,16 @@ async function helpdeskEvents(call: VendorCall): Promise<void> {
   call.annotate({ app: auth.token.app });
   if (call.gate({ app: auth.token.app, api: call.op, tokenEndpoint: false })) return;
 
-  const helpdesk = helpdeskFor(call, headerValue(call.req, HELPDESK_HEADER));
+  const presented = helpdeskCredential(headerValue(call.req, HELPDESK_HEADER));
+  if (presented !== undefined) call.annotate({ helpdeskAuthForm: presented.form });
+  const helpdesk = helpdeskFor(call, presented?.value);
   if (helpdesk === undefined) {
     return call.answer(feishuError(403, 154003, "no access: invalid helpdesk authorization"));
   }
   call.annotate({ helpdeskId: helpdesk.helpdeskId });
   const body = parseJson(call.body);
   const validation = body.ok
-    ? validateEvents(body.value)
+    ? validateEvents(body.value, call.ctx.feishuEventPairs)
     : ({ ok: false, violations: [{ field: "body", description: "the request body is not valid JSON" }] } as const);
   if (!validation.ok) {
     return call.answer(feishuError(400, 154000, "invalid request body", { fieldViolations: validation.violations }));
@@ -89,6 +95,13 @@ function rejectToken(call: VendorCall, auth: Exclude<Authentication, { status: "
 /** The token of `Authorization: Bearer <token>`; anything else counts as missing. */
 function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer (\S+)$/.exec(header ?? "")?.[1];
+}
+
+/** The credential of the helpdesk header and the form it came in: bare, or after `Bearer `. */
+function helpdeskCredential(header: string | undefined): { value: string; form: "bare" | "bearer" } | undefined {
+  if (header === undefined) return undefined;
+  const bearer = /^Bearer (\S+)$/.exec(header)?.[1];
+  return bearer === undefined ? { value: header, form: "bare" } : { value: bearer, form: "bearer" };
 }
 
 function helpdeskFor(call: VendorCall, header: string | undefined): FeishuHelpdeskCredentials | undefined {

@@ -16,9 +16,18 @@ export {
   type FeishuCredentials,
   type FeishuHelpdeskCredentials,
 } from "./credentials";
-export { FAILURE_KINDS, type FailureKind, type FaultConfig } from "./fault-config";
+export {
+  FAILURE_KINDS,
+  SCRIPTED_FAULT_KINDS,
+  type FailureKind,
+  type FaultConfig,
+  type FaultOp,
+  type ScriptedFault,
+  type ScriptedFaultKind,
+} from "./fault-config";
+export { DOCUMENTED_EVENT_PAIRS, type FeishuEventPairs } from "./feishu-events";
 export type { FaultStats } from "./faults";
-export type { LedgerEntry, LedgerEvent, LedgerFault, LedgerOp, LedgerVendor } from "./ledger";
+export type { LedgerCounts, LedgerEntry, LedgerEvent, LedgerFault, LedgerOp, LedgerVendor } from "./ledger";
 export type { DingTalkSubscription, FeishuSubscription, SubscriptionSnapshot } from "./subscriptions";
 export type { CallCounters, EmulatorState } from "./control";
 export { HELPDESK_HEADER } from "./feishu";

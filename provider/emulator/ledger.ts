@@ -61,6 +61,11 @@ export interface LedgerEntry {
   readonly unionId?: string;
   /** Feishu: the helpdesk the call authenticated as. */
   readonly helpdeskId?: string;
+  /**
+   * Feishu: how `X-Lark-Helpdesk-Authorization` arrived: `"bare"` (the vendor doc's form) or
+   * `"bearer"` (with the `Bearer ` prefix the official Node SDK adds).
+   */
+  readonly helpdeskAuthForm?: "bare" | "bearer";
   /** Feishu: the event pairs, when they were well-formed. */
   readonly events?: readonly LedgerEvent[];
   /** The fault that shaped the answer. */
@@ -73,30 +78,59 @@ export type LedgerRecord = Omit<LedgerEntry, "seq">;
 /** The app recorded for calls whose token was missing or not recognized. */
 export const UNKNOWN_APP = "unknown";
 
-/** Append-only list of calls that masks any known secret before storing. */
+/** How many calls of each vendor the ledger recorded since it was last cleared (dropped ones included). */
+export interface LedgerCounts {
+  /** Every call. */
+  readonly calls: number;
+  /** DingTalk calls. */
+  readonly dingtalk: number;
+  /** Feishu calls. */
+  readonly feishu: number;
+}
+
+/**
+ * List of calls that masks any known secret before storing. It keeps the newest `limit`
+ * entries: older ones are dropped, and `seq` keeps counting, so a gap shows what was dropped.
+ */
 export class Ledger {
   private items: LedgerEntry[] = [];
+  private counts = { calls: 0, dingtalk: 0, feishu: 0 };
 
-  /** @param secrets Every value that must never be stored (tokens and configured secrets). */
-  constructor(private readonly secrets: () => Iterable<string>) {}
+  /**
+   * @param secrets Every value that must never be stored (configured secrets and live tokens).
+   * @param limit Most entries kept.
+   */
+  constructor(
+    private readonly secrets: () => Iterable<string>,
+    private readonly limit: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   /**
    * Stores one call, with every known secret masked out of its string fields:
    * callers put secrets in unexpected fields (a token as unionId, a secret as appKey).
    */
   record(entry: LedgerRecord): LedgerEntry {
-    const stored = redactSecrets({ seq: this.items.length + 1, ...entry }, [...this.secrets()]);
+    this.counts.calls += 1;
+    this.counts[entry.vendor] += 1;
+    const stored = redactSecrets({ seq: this.counts.calls, ...entry }, [...this.secrets()]);
     this.items.push(stored);
+    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
     return stored;
   }
 
-  /** A copy of every entry, oldest first. */
+  /** A copy of every entry kept, oldest first. */
   entries(): LedgerEntry[] {
     return structuredClone(this.items);
+  }
+
+  /** Calls recorded since the last clear, per vendor (counting the dropped ones). */
+  recorded(): LedgerCounts {
+    return { ...this.counts };
   }
 
   /** Forgets every entry; numbering restarts at 1. */
   clear(): void {
     this.items = [];
+    this.counts = { calls: 0, dingtalk: 0, feishu: 0 };
   }
 }

@@ -11,6 +11,7 @@ import {
   type FeishuCredentials,
 } from "./credentials";
 import type { FaultConfig } from "./fault-config";
+import type { FeishuEventPairs } from "./feishu-events";
 
 /** Options of `startEmulator`; every one is optional. */
 export interface EmulatorOptions {
@@ -40,6 +41,24 @@ export interface EmulatorOptions {
   readonly now?: () => number;
   /** Faults in force from the start. */
   readonly faults?: FaultConfig;
+  /**
+   * Which Feishu helpdesk event pairs subscribe and unsubscribe accept: `"documented"`, only the
+   * pairs in {@link DOCUMENTED_EVENT_PAIRS}; `"shaped"`, any pair of the documented shape
+   * (`helpdesk.<resource>` / `<resource>.<action>_v<N>`).
+   * @default "documented"
+   */
+  readonly feishuEventPairs?: FeishuEventPairs;
+  /**
+   * Most ledger entries kept; older ones are dropped (their `seq` numbers show the gap).
+   * @default 10000
+   */
+  readonly ledgerLimit?: number;
+  /**
+   * Most issued tokens kept; the oldest are forgotten and then refused as invalid. Pre-issued
+   * tokens are always kept.
+   * @default 10000
+   */
+  readonly tokenLimit?: number;
 }
 
 /** {@link EmulatorOptions} with every default filled in. */
@@ -50,6 +69,9 @@ export interface NormalizedEmulatorOptions {
   readonly tokenTtlSeconds: number;
   readonly now: () => number;
   readonly faults: FaultConfig;
+  readonly feishuEventPairs: FeishuEventPairs;
+  readonly ledgerLimit: number;
+  readonly tokenLimit: number;
 }
 
 const id = z.string().min(1);
@@ -57,6 +79,9 @@ const optionsSchema = z.object({
   host: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65535).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
+  feishuEventPairs: z.enum(["documented", "shaped"]).optional(),
+  ledgerLimit: z.number().int().min(1).optional(),
+  tokenLimit: z.number().int().min(1).optional(),
   dingtalk: z
     .object({
       apps: z
@@ -99,6 +124,9 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedEmula
     tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
     now: options.now ?? Date.now,
     faults: options.faults ?? {},
+    feishuEventPairs: options.feishuEventPairs ?? "documented",
+    ledgerLimit: options.ledgerLimit ?? 10_000,
+    tokenLimit: options.tokenLimit ?? 10_000,
     credentials: {
       dingtalk: {
         apps: d.apps ?? DEFAULT_CREDENTIALS.dingtalk.apps,

@@ -30,7 +30,7 @@ export interface Emulator {
   readonly port: number;
   /** Stops listening and closes every connection, hanging ones included. Idempotent. */
   stop(): Promise<void>;
-  /** Every vendor call so far, oldest first (no secret or token value in it). */
+  /** Every vendor call so far (the newest `ledgerLimit`), oldest first (no secret or token value in it). */
   ledger(): LedgerEntry[];
   /** Live subscriptions of both vendors. */
   subscriptions(): SubscriptionSnapshot;
@@ -47,7 +47,7 @@ export interface Emulator {
   reset(): void;
   /** How many of each fault were injected since the start or the last reset. */
   stats(): FaultStats;
-  /** Every token value issued or pre-issued, for leak scans. */
+  /** Every token value pre-issued, and the newest `tokenLimit` issued, for leak scans. */
   issuedTokens(): string[];
   /**
    * Every configured secret: app secrets, suite secrets and tickets, helpdesk
@@ -67,7 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const config = normalizeOptions(options);
   const { credentials, now } = config;
 
-  const tokens = new TokenStore(now, config.tokenTtlSeconds);
+  const tokens = new TokenStore(now, config.tokenTtlSeconds, config.tokenLimit);
   for (const t of credentials.dingtalk.preIssuedTokens) tokens.preIssue("dingtalk", t.token, t.corpId);
   for (const t of credentials.feishu.preIssuedTokens) tokens.preIssue("feishu", t);
 
@@ -84,8 +84,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ];
 
   const faults = new FaultInjector(now);
-  const allSecrets = (): string[] => [...configuredSecrets, ...tokens.values()];
-  const ledger = new Ledger(allSecrets);
+  // Expired and forgotten tokens are no longer masked: the cost of masking stays bounded.
+  const allSecrets = (): string[] => [...configuredSecrets, ...tokens.liveValues()];
+  const ledger = new Ledger(allSecrets, config.ledgerLimit);
   const subscriptions = new SubscriptionStore();
   const sleepers = new Set<() => void>();
   const parked = new Set<IncomingMessage>();
@@ -97,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     ledger,
     subscriptions,
+    feishuEventPairs: config.feishuEventPairs,
     sleep: (ms) =>
       new Promise<void>((resolve) => {
         const wake = (): void => {
@@ -135,16 +137,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats: () => faults.stats(),
     // Served over HTTP, so masked like the ledger (a scopeId could hold a token by mistake).
     state: () => {
-      const entries = ledger.entries();
       const snapshot: EmulatorState = {
         subscriptions: subscriptions.snapshot(),
         stats: faults.stats(),
-        counters: {
-          calls: entries.length,
-          dingtalk: entries.filter((e) => e.vendor === "dingtalk").length,
-          feishu: entries.filter((e) => e.vendor === "feishu").length,
-          tokens: tokens.values().length,
-        },
+        counters: { ...ledger.recorded(), tokens: tokens.values().length },
         faults: publicFaultConfig(faults.config),
       };
       return redactSecrets(snapshot, allSecrets());

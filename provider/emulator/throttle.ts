@@ -10,6 +10,8 @@ export type ThrottleVerdict =
   | { readonly admitted: false; readonly limit: number; readonly resetSeconds: number };
 
 const WINDOW_MS = 1000;
+// Keys come from callers (app ids), so past this many windows the finished ones are swept.
+const SWEEP_AT = 10_000;
 
 /** Counts admitted calls per key in 1-second windows that start at the key's first call. */
 export class WindowThrottle {
@@ -23,6 +25,7 @@ export class WindowThrottle {
     const now = this.now();
     let window = this.windows.get(key);
     if (window === undefined || now - window.start >= WINDOW_MS) {
+      if (window === undefined && this.windows.size >= SWEEP_AT) this.sweep(now);
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
@@ -32,6 +35,10 @@ export class WindowThrottle {
     }
     window.count += 1;
     return { admitted: true };
+  }
+
+  private sweep(now: number): void {
+    for (const [key, w] of this.windows) if (now - w.start >= WINDOW_MS) this.windows.delete(key);
   }
 
   /** Forgets every window. */

@@ -25,10 +25,12 @@ export interface IssuedToken {
   readonly permitted: boolean;
   /** Issue time, ms. */
   readonly issuedAt: number;
-  /** Expiry time, ms (`Infinity` for pre-issued tokens). */
-  readonly expiresAt: number;
+  /** Expiry time, ms (`Infinity` for pre-issued tokens); a DingTalk internal-app token is renewed when re-asked. */
+  expiresAt: number;
   /** Authenticated API calls made with it since the use limit was last set. */
   uses: number;
+  /** Which `latest` slot it fills (issued tokens only). */
+  readonly key?: string;
 }
 
 /** The result of checking the token a call presented. */
@@ -54,15 +56,20 @@ const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuv
 export class TokenStore {
   private readonly byValue = new Map<string, IssuedToken>();
   private readonly latest = new Map<string, IssuedToken>();
+  // Issued (not pre-issued) token values, oldest first: the ones dropped past `limit`.
+  private readonly issued = new Set<string>();
   private maxUses: number | undefined;
 
   /**
    * @param now Clock in milliseconds.
    * @param ttlSeconds Lifetime of issued tokens.
+   * @param limit Most issued tokens kept; the oldest are forgotten (then refused as invalid).
+   *   Pre-issued tokens are always kept.
    */
   constructor(
     private readonly now: () => number,
     private readonly ttlSeconds: number,
+    private readonly limit: number = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Registers a token that is valid from the start and never expires by time. */
@@ -79,12 +86,19 @@ export class TokenStore {
     });
   }
 
-  /** DingTalk internal app: the same token while it is valid, else a new one. */
+  /**
+   * DingTalk internal app: the same token while it is valid, renewed for a full lifetime
+   * (the vendor's doc: re-asking within the validity "returns the same result and renews it
+   * automatically"), so `expireIn` is always the full lifetime; a new token once it expired.
+   */
   dingTalkAppToken(appKey: string, corpId: string, permitted: boolean): TokenGrant {
     const now = this.now();
     const key = `dingtalk-app\u0000${appKey}`;
     const latest = this.latest.get(key);
-    if (latest !== undefined && this.isValid(latest, now)) return grant(latest, now);
+    if (latest !== undefined && this.isValid(latest, now)) {
+      latest.expiresAt = now + this.ttlSeconds * 1000;
+      return grant(latest, now);
+    }
     const identity = { vendor: "dingtalk", app: appKey, corpId, permitted } as const;
     return grant(this.issue(key, identity, dingTalkTokenValue(), now), now);
   }
@@ -125,9 +139,15 @@ export class TokenStore {
     for (const token of this.byValue.values()) token.uses = 0;
   }
 
-  /** Every token value ever issued or pre-issued. */
+  /** Every token value kept: pre-issued ones and the newest issued ones. */
   values(): string[] {
     return [...this.byValue.keys()];
+  }
+
+  /** The token values not yet expired by time (what the ledger must mask besides the configured secrets). */
+  liveValues(): string[] {
+    const now = this.now();
+    return [...this.byValue.values()].filter((t) => now < t.expiresAt).map((t) => t.value);
   }
 
   private isValid(token: IssuedToken, now: number): boolean {
@@ -140,10 +160,20 @@ export class TokenStore {
     value: string,
     issuedAt: number,
   ): IssuedToken {
-    const token: IssuedToken = { ...identity, value, issuedAt, expiresAt: issuedAt + this.ttlSeconds * 1000, uses: 0 };
+    const token: IssuedToken = { ...identity, key, value, issuedAt, expiresAt: issuedAt + this.ttlSeconds * 1000, uses: 0 };
     this.remember(token);
+    this.issued.add(value);
     this.latest.set(key, token);
+    while (this.issued.size > this.limit) this.forgetOldest();
     return token;
+  }
+
+  private forgetOldest(): void {
+    const oldest = this.issued.values().next().value as string;
+    this.issued.delete(oldest);
+    const token = this.byValue.get(oldest);
+    this.byValue.delete(oldest);
+    if (token?.key !== undefined && this.latest.get(token.key) === token) this.latest.delete(token.key);
   }
 
   private remember(token: IssuedToken): void {

@@ -18,6 +18,17 @@ describe("emulator CLI flags", () => {
     });
   });
 
+  it("maps the event-pair mode and the memory limits", () => {
+    const parsed = parseCliArgs(["--feishu-event-pairs", "shaped", "--ledger-limit", "50", "--token-limit", "7"]);
+    expect(parsed).toEqual({ kind: "run", options: { faults: {}, feishuEventPairs: "shaped", ledgerLimit: 50, tokenLimit: 7 } });
+  });
+
+  it("warns when bound to a non-loopback address", () => {
+    const warning = (host: string) => cliBanner("http://x:1", DEFAULT_CREDENTIALS, {}, host).filter((l) => l.startsWith("warning"));
+    expect(warning("0.0.0.0")).toEqual([expect.stringMatching(/bound to 0\.0\.0\.0, reachable from other machines/)]);
+    for (const host of ["127.0.0.1", "127.0.0.2", "::1", "localhost"]) expect(warning(host)).toEqual([]);
+  });
+
   it("defaults to no flags at all", () => {
     expect(parseCliArgs([])).toEqual({ kind: "run", options: { faults: {} } });
     expect(parseCliArgs(["--help"])).toEqual({ kind: "help" });
@@ -30,6 +41,8 @@ describe("emulator CLI flags", () => {
     [["--failure-kinds", "500,teapot"], /failureKinds/],
     [["--throttle-qps", "0"], /throttleQps/],
     [["--verbose"], /verbose/],
+    [["--feishu-event-pairs", "any"], /--feishu-event-pairs/],
+    [["--ledger-limit", "0"], /--ledger-limit/],
   ])("reports %j as an error naming the flag", (argv, message) => {
     const parsed = parseCliArgs(argv);
     expect(parsed.kind).toBe("error");

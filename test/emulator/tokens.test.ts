@@ -31,15 +31,17 @@ describe("DingTalk internal app token", () => {
     ]);
   });
 
-  it("issues a new token once the old one expired, and the old one is then refused", async () => {
+  it("renews the token when re-asked within its validity (expireIn is the full lifetime again), a new one once it expired", async () => {
     const clock = manualClock();
     emu = await startEmulator({ now: clock.now, tokenTtlSeconds: 60 });
     const body = { appKey: DT.apps[0]!.appKey, appSecret: DT.apps[0]!.appSecret };
     const first = (await post(`${emu.url}/v1.0/oauth2/accessToken`, body)).body.accessToken;
     clock.advance(30_000);
     const again = await post(`${emu.url}/v1.0/oauth2/accessToken`, body);
-    expect(again.body).toEqual({ accessToken: first, expireIn: 30 });
-    clock.advance(30_000);
+    expect(again.body).toEqual({ accessToken: first, expireIn: 60 });
+    clock.advance(59_000); // 89 s after the first fetch: past the first lifetime, within the renewed one
+    expect((await dingTalkEvents(emu, "subscribe", first, { scope: "ORG", scopeId: CORP })).status).toBe(200);
+    clock.advance(1_000);
     const next = (await post(`${emu.url}/v1.0/oauth2/accessToken`, body)).body.accessToken;
     expect(next).not.toBe(first);
     const old = await dingTalkEvents(emu, "subscribe", first, { scope: "ORG", scopeId: CORP });
