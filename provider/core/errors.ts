@@ -4,7 +4,7 @@ import { redact, redactDeep } from "./redact";
 export type Vendor = "dingtalk" | "feishu";
 
 /** Stable codes of {@link ProviderError}; switch on these, never on messages. */
-export type ProviderErrorCode = "VENDOR_API_ERROR" | "NETWORK_ERROR" | "TIMEOUT_ERROR" | "AUTH_ERROR" | "CONFIG_ERROR";
+export type ProviderErrorCode = "VENDOR_API_ERROR" | "NETWORK_ERROR" | "TIMEOUT_ERROR" | "AUTH_ERROR" | "CONFIG_ERROR" | "RATE_LIMITED";
 
 const BRAND = Symbol.for("pulumi-dingtalk-feishu.ProviderError");
 
@@ -45,6 +45,23 @@ export class ProviderError extends Error {
   static isInstance(value: unknown): value is ProviderError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
+}
+
+/**
+ * A copy of `error` for one caller, with its own message, attempt count or hint. Errors can be
+ * shared (every caller waiting on one token fetch gets the same rejection), so the retry loop
+ * never changes the original.
+ */
+export function copyError<T extends ProviderError>(error: T, changes: { message?: string; attempts?: number; hint?: string }): T {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as T;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));
+  const message = changes.message === undefined ? error.message : redact(changes.message);
+  const stack = typeof error.stack === "string" ? error.stack.replace(error.message, () => message) : undefined;
+  Object.defineProperty(copy, "message", { value: message, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(copy, "stack", { value: stack, writable: true, configurable: true, enumerable: false });
+  if (changes.attempts !== undefined) copy.attempts = changes.attempts;
+  if (changes.hint !== undefined) Object.defineProperty(copy, "hint", { value: redact(changes.hint), writable: false, configurable: true, enumerable: true });
+  return copy;
 }
 
 function hasCode<T extends ProviderError>(value: unknown, code: ProviderErrorCode): value is T {
@@ -189,6 +206,34 @@ export class TimeoutError extends ProviderError implements ErrorContext {
   /** True for a {@link TimeoutError} from any loaded copy of the package. */
   static override isInstance(value: unknown): value is TimeoutError {
     return hasCode(value, "TIMEOUT_ERROR");
+  }
+}
+
+/**
+ * The call was not sent: the client-side limiter would have had to hold it (after the vendor
+ * throttled this API, or under `maxQps`) longer than the call's retry budget has left.
+ */
+export class RateLimitError extends ProviderError implements ErrorContext {
+  /** The vendor that would have been called. */
+  readonly vendor: Vendor;
+  /** What was attempted, e.g. `subscribe`. */
+  readonly operation: string;
+  /** What it was attempted on. */
+  readonly target: string;
+  /** How long the call would have had to wait, in milliseconds. */
+  readonly waitMs: number;
+
+  constructor(context: ErrorContext & { waitMs: number; reason: string }) {
+    super("RATE_LIMITED", `${describeContext(context)} was not sent: ${context.reason}`);
+    this.vendor = context.vendor;
+    this.operation = context.operation;
+    this.target = context.target;
+    this.waitMs = context.waitMs;
+  }
+
+  /** True for a {@link RateLimitError} from any loaded copy of the package. */
+  static override isInstance(value: unknown): value is RateLimitError {
+    return hasCode(value, "RATE_LIMITED");
   }
 }
 

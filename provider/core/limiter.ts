@@ -1,4 +1,5 @@
 import { realSleep, type Now, type Sleep } from "./clock";
+import { MAX_SERVER_WAIT_MS } from "./retry-policy";
 
 /** Settings of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -25,6 +26,24 @@ export interface RateLimiterStats {
   delayed: number;
   /** Sum of waits, in milliseconds. */
   totalDelayMs: number;
+}
+
+/**
+ * {@link RateLimiter.acquire} would have to wait past the caller's deadline. Nothing was
+ * reserved: the slot stays free for callers with more time.
+ */
+export class LimiterDeadlineError extends Error {
+  /** How long the caller would have had to wait, in milliseconds. */
+  readonly waitMs: number;
+  /** How much of that is the key's pause after a vendor throttled it (0 when it is only the rate). */
+  readonly pausedMs: number;
+
+  constructor(key: string, waitMs: number, pausedMs: number) {
+    super(`rate limiter: a start under ${key} is ${waitMs} ms away, past the caller's deadline`);
+    this.name = "LimiterDeadlineError";
+    this.waitMs = waitMs;
+    this.pausedMs = pausedMs;
+  }
 }
 
 /** The margin of the process-wide limiter: loopback and LAN jitter stay well under it. */
@@ -73,11 +92,13 @@ export class RateLimiter {
 
   /**
    * Waits until a request under `key` may start without exceeding `maxQps` per window.
+   * @param deadline the latest start the caller can use (its retry budget's end); a later slot
+   *   is not reserved and {@link LimiterDeadlineError} is thrown at once instead of waiting.
    * @returns the time the request may start (pass it to {@link RateLimiter.throttled}).
    */
-  async acquire(key: string, maxQps: number): Promise<number> {
+  async acquire(key: string, maxQps: number, deadline = Number.POSITIVE_INFINITY): Promise<number> {
     for (;;) {
-      const { delay, epoch } = this.reserve(key, maxQps);
+      const { delay, epoch } = this.reserve(key, maxQps, deadline);
       if (delay > 0) await this.sleep(delay);
       // A throttle episode began while waiting: the reservation no longer holds.
       if (this.state(key).epoch === epoch) return this.now();
@@ -86,7 +107,7 @@ export class RateLimiter {
 
   /**
    * Tells the limiter the vendor throttled a request under `key` that started at `startedAt`:
-   * pause the key for `waitMs` and lower its rate to `limit` per window when the vendor said
+   * pause the key for `waitMs` (at most {@link MAX_SERVER_WAIT_MS}) and lower its rate to `limit` per window when the vendor said
    * it (Feishu's `x-ogw-ratelimit-limit`), else by a quarter. Further throttled answers to
    * requests started before that belong to the same episode and change nothing.
    */
@@ -95,7 +116,8 @@ export class RateLimiter {
     if (startedAt <= state.throttledAt) return;
     const now = this.now();
     state.throttledAt = now;
-    state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
+    const pause = Math.min(MAX_SERVER_WAIT_MS, Math.max(0, Number.isFinite(waitMs) ? waitMs : MAX_SERVER_WAIT_MS));
+    state.pausedUntil = Math.max(state.pausedUntil, now + pause);
     const told = limit !== undefined && Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : undefined;
     // A quarter less, not half: at the vendor's documented rate a throttle is usually jitter, and
     // halving would cost several windows; a truly lower limit is still reached in a few episodes.
@@ -104,8 +126,8 @@ export class RateLimiter {
     state.epoch++;
   }
 
-  /** Reserves the next free slot and returns how long to wait for it. */
-  private reserve(key: string, maxQps: number): { delay: number; epoch: number } {
+  /** Reserves the next free slot and returns how long to wait for it; throws if it comes after `deadline`. */
+  private reserve(key: string, maxQps: number, deadline: number): { delay: number; epoch: number } {
     const now = this.now();
     const state = this.state(key);
     // Rates under 1 become one start per 1/rate windows; larger rates are rounded down.
@@ -116,6 +138,7 @@ export class RateLimiter {
     const starts = state.starts;
     let at = Math.max(now, state.pausedUntil, starts.length > 0 ? starts[starts.length - 1]! : now);
     if (starts.length >= perWindow) at = Math.max(at, starts[starts.length - perWindow]! + windowMs);
+    if (at > deadline) throw new LimiterDeadlineError(key, at - now, Math.max(0, state.pausedUntil - now));
     starts.push(at);
     if (starts.length > full) starts.splice(0, starts.length - full);
     this.counters.acquired++;

@@ -1,5 +1,5 @@
 import { realSleep, type Now, type Random, type Sleep } from "./clock";
-import { NetworkError, ProviderError, TimeoutError, VendorApiError, vendorDisplayName } from "./errors";
+import { copyError, NetworkError, ProviderError, TimeoutError, VendorApiError, vendorDisplayName } from "./errors";
 import type { RetryDecision, RetryKind } from "./retry-policy";
 
 /** Reported before each retry. Carries no secret. */
@@ -24,16 +24,39 @@ export interface RetryOptions {
   target: string;
   /** Attempts, the first one included. */
   maxAttempts: number;
-  /** No retry starts once this much time would have passed since the first attempt. */
+  /** No retry starts once this much time would have passed since the first attempt; no wait goes past it. */
   maxElapsedMs: number;
+  /** Most retries a call may make that the classifier calls `free` (not counted in `maxAttempts`). @default 50 */
+  maxFreeRetries?: number;
   /** @default 250 */
   baseDelayMs?: number;
-  /** Cap of the backoff (server hints are not capped). @default 8000 */
+  /** Cap of the backoff (server hints are capped by the retry policy). @default 8000 */
   maxDelayMs?: number;
   sleep?: Sleep;
   now?: Now;
   random?: Random;
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Called when a retryable failure is given up on (attempts or time used up); returns the error
+   * to throw instead, e.g. one whose message says what the server asked for and which setting to raise.
+   */
+  onGiveUp?: (error: unknown, giveUp: GiveUp) => unknown;
+}
+
+/** Why {@link withRetry} stopped retrying a retryable failure. */
+export interface GiveUp {
+  /** `attempts`: `maxAttempts` (or the free-retry cap) reached; `budget`: the next wait would pass `maxElapsedMs`. */
+  reason: "attempts" | "budget";
+  /** Attempts made, free retries not counted. */
+  attempts: number;
+  /** Free retries made. */
+  freeRetries: number;
+  /** The verdict on the last failure. */
+  decision: Extract<RetryDecision, { retry: true }>;
+  /** The wait the next attempt would have needed. */
+  delayMs: number;
+  /** What was left of `maxElapsedMs`. */
+  remainingMs: number;
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempt-1))). */
@@ -75,7 +98,9 @@ export function formatRetryEvent(event: RetryEvent): string {
 
 /**
  * Runs `fn` until it succeeds, `classify` says the failure is final, or the attempt or elapsed-time
- * budget runs out; the last failure is then rethrown. Server-advised delays win over backoff.
+ * budget runs out. Server-advised delays win over backoff; a wait that would pass the time budget
+ * is never started. The error thrown is a copy for this caller (the original may be shared by
+ * callers of one token fetch), carrying `attempts` and, when retries ran out, "Gave up after N attempts."
  * @param operation label such as `DingTalk subscribe`.
  */
 export async function withRetry<T>(
@@ -87,18 +112,22 @@ export async function withRetry<T>(
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const maxFreeRetries = options.maxFreeRetries ?? 50;
   const startedAt = now();
-  for (let attempt = 1; ; attempt++) {
+  let attempt = 1;
+  let freeRetries = 0;
+  for (let tries = 1; ; tries++) {
     try {
       return await fn(attempt);
     } catch (error) {
       const decision = classify(error);
-      if (!decision.retry) throw markAttempts(error, attempt, false);
-      const delayMs =
-        decision.delayMs ?? backoffDelay(attempt, random, options.baseDelayMs, options.maxDelayMs);
-      const elapsed = now() - startedAt;
-      if (attempt >= options.maxAttempts || elapsed + delayMs > options.maxElapsedMs) {
-        throw markAttempts(error, attempt, true);
+      if (!decision.retry) throw forCaller(error, attempt, false);
+      const delayMs = decision.delayMs ?? backoffDelay(tries, random, options.baseDelayMs, options.maxDelayMs);
+      const remainingMs = options.maxElapsedMs - (now() - startedAt);
+      const outOfAttempts = decision.free ? freeRetries >= maxFreeRetries : attempt >= options.maxAttempts;
+      if (outOfAttempts || delayMs > remainingMs) {
+        const giveUp: GiveUp = { reason: outOfAttempts ? "attempts" : "budget", attempts: attempt, freeRetries, decision, delayMs, remainingMs };
+        throw forCaller(options.onGiveUp ? options.onGiveUp(error, giveUp) : error, attempt, true);
       }
       options.onRetry?.({
         operation,
@@ -109,15 +138,15 @@ export async function withRetry<T>(
         kind: decision.kind,
         reason: describeFailure(error, operation),
       });
-      await sleep(delayMs);
+      if (decision.free) freeRetries++;
+      else attempt++;
+      if (delayMs > 0) await sleep(delayMs);
     }
   }
 }
 
-function markAttempts(error: unknown, attempts: number, exhausted: boolean): unknown {
-  if (attempts > 1 && ProviderError.isInstance(error)) {
-    error.attempts = attempts;
-    if (exhausted) error.message += ` Gave up after ${attempts} attempts.`;
-  }
-  return error;
+function forCaller(error: unknown, attempts: number, exhausted: boolean): unknown {
+  if (attempts <= 1 || !ProviderError.isInstance(error)) return error;
+  const message = exhausted ? `${error.message} Gave up after ${attempts} attempts.` : undefined;
+  return copyError(error, { attempts, message });
 }

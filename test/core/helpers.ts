@@ -179,3 +179,21 @@ export function mockedClients(vendor: MockedVendor): {
     },
   };
 }
+
+/** Feishu over a MockAgent: the tenant token endpoint and the helpdesk subscribe API, default answers. */
+export const FEISHU_VENDOR: MockedVendor = {
+  origin: "https://open.feishu.cn",
+  token: {
+    path: "/open-apis/auth/v3/tenant_access_token/internal",
+    headers: {},
+    answer: (value = "t-g1044ghJRUIJJ5ELPPDAOSFWTRB2EMKSNXTAFCKC") => ({ code: 0, msg: "ok", tenant_access_token: value, expire: 7200 }),
+  },
+  api: { path: "/open-apis/helpdesk/v1/events/subscribe", headers: {} },
+};
+
+/** DingTalk over a MockAgent: the internal-app token endpoint and subscribe for unionId `u1`, default answers. */
+export const DINGTALK_VENDOR: MockedVendor = {
+  origin: "https://api.dingtalk.com",
+  token: { path: "/v1.0/oauth2/accessToken", headers: {}, answer: (accessToken = "fd3c1b05b8e23d8fa0b6c1f0a4e9d2b7") => ({ accessToken, expireIn: 7200 }) },
+  api: { path: "/v1.0/storage/events/subscribe?unionId=u1", headers: {} },
+};

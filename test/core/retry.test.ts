@@ -31,8 +31,9 @@ describe("classifyFailure (the decision table)", () => {
     ["dingtalk", 501, undefined, { retry: false }],
     ["dingtalk", 404, "InvalidAction.NotFound", { retry: false }],
     ["dingtalk", 302, undefined, { retry: false }],
-    ["feishu", 429, "99991400", { retry: true, kind: "throttle" }],
-    ["feishu", 400, "99991400", { retry: true, kind: "throttle" }],
+    // Without a hint a throttled wait is still at least 1 s (MIN_THROTTLE_WAIT_MS).
+    ["feishu", 429, "99991400", { retry: true, kind: "throttle", delayMs: 1000 }],
+    ["feishu", 400, "99991400", { retry: true, kind: "throttle", delayMs: 1000 }],
     ["feishu", 500, "155000", { retry: true, kind: "server" }],
     ["feishu", 503, "155000", { retry: true, kind: "server" }],
     ["feishu", 400, "154000", { retry: false }],
@@ -164,10 +165,14 @@ describe("withRetry", () => {
     expect(final.message).not.toContain("Gave up");
   });
 
-  it("rethrows a final error met after retries with its attempt count", async () => {
+  it("rethrows a final error met after retries as a copy with its attempt count, leaving the original untouched", async () => {
     const final = vendorError("dingtalk", 400, "paramError");
     const r = run([unavailable(), final]);
-    expect(await caught(() => r.promise)).toBe(final);
-    expect(final.attempts).toBe(2);
+    const error = (await caught(() => r.promise)) as VendorApiError;
+    expect(VendorApiError.isInstance(error)).toBe(true);
+    expect(error).not.toBe(final);
+    expect(error.attempts).toBe(2);
+    expect(error.message).toBe(final.message);
+    expect(final.attempts).toBeUndefined();
   });
 });
