@@ -5,6 +5,8 @@ import type { ProviderKind } from "./dynamic/shim";
 import { watchEngine } from "./dynamic/engine-watch";
 import { NoopProvider } from "./dynamic/noop";
 import { processLogger } from "./dynamic/process";
+import { presentErrors } from "./dynamic/presentation";
+import { noticeNonStandardEndpoint } from "./dynamic/endpoint-notice";
 
 type Implementation = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> &
   Pick<pulumi.dynamic.ResourceProvider, "configure">;
@@ -17,7 +19,8 @@ let watching = false;
 export function implementation(kind: ProviderKind): Implementation {
   let impl = implementations.get(kind);
   if (!impl) {
-    impl = create(kind);
+    // The project's own errors read as one clean diagnostic in the CLI; see dynamic/presentation.
+    impl = presentErrors(withEndpointNotice(kind, create(kind)));
     implementations.set(kind, impl);
   }
   if (!watching) {
@@ -31,6 +34,26 @@ export function implementation(kind: ProviderKind): Implementation {
     });
   }
   return impl;
+}
+
+/** Adds the once-per-run notice of a non-standard vendor endpoint to `configure`. */
+function withEndpointNotice(kind: ProviderKind, impl: Implementation): Implementation {
+  if (kind === "noop" || !impl.configure) return impl;
+  const setting =
+    kind === "dingtalk" ? require("./dingtalk/settings").DINGTALK_SETTINGS.endpoint : require("./feishu/settings").FEISHU_SETTINGS.endpoint;
+  const configure = impl.configure.bind(impl);
+  return {
+    configure: async (req: pulumi.dynamic.ConfigureRequest) => {
+      noticeNonStandardEndpoint(kind, setting, req, processLogger());
+      return configure(req);
+    },
+    check: impl.check.bind(impl),
+    diff: impl.diff.bind(impl),
+    create: impl.create.bind(impl),
+    read: impl.read.bind(impl),
+    update: impl.update.bind(impl),
+    delete: impl.delete.bind(impl),
+  };
 }
 
 function create(kind: ProviderKind): Implementation {
