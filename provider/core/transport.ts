@@ -1,4 +1,5 @@
-import { EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from "undici";
+import { isLoopbackHost } from "./endpoint";
 import { ConfigError, NetworkError, TimeoutError, type ErrorContext, type TimeoutPhase } from "./errors";
 import { CLIENT_OPTION_RULES } from "./options";
 
@@ -29,7 +30,10 @@ export interface Transport {
 
 /** Settings of {@link HttpTransport}. */
 export interface HttpTransportOptions {
-  /** Dispatcher to send through (tests pass a `MockAgent`). Default: one shared `EnvHttpProxyAgent` per process. */
+  /**
+   * Dispatcher to send through (tests pass a `MockAgent`). Default: one shared agent per process
+   * honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and a direct one for loopback hosts.
+   */
   dispatcher?: Dispatcher;
   /** Overall deadline of one request, body included. @default 15000 */
   requestTimeoutMs?: number;
@@ -41,26 +45,64 @@ export interface HttpTransportOptions {
 
 const USER_AGENT = "pulumi-dingtalk-feishu";
 const FORBIDDEN_HEADER_CHARS = /[\r\n\0]/;
+// What undici (and HTTP) lets through in a header value: tab, visible ASCII, space and obs-text.
+const NOT_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/u;
 
-const sharedAgents = new Map<number, Dispatcher>();
+/** The built-in dispatchers, for one pair of timeouts and one proxy environment. */
+interface DefaultDispatchers {
+  /** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; the proxy connection gets the same timeouts. */
+  proxied: Dispatcher;
+  /** Loopback hosts (the emulator): never through a proxy, whatever NO_PROXY says. */
+  direct: Dispatcher;
+}
+
+const sharedAgents = new Map<string, DefaultDispatchers>();
+
+function defaultDispatchers(connectTimeoutMs: number, requestTimeoutMs: number): DefaultDispatchers {
+  const env = process.env;
+  // EnvHttpProxyAgent reads the proxy variables once, when built: key the cache on them.
+  const proxies = [env.HTTPS_PROXY ?? env.https_proxy, env.HTTP_PROXY ?? env.http_proxy].map((v) => v ?? "").join(" ");
+  const key = `${connectTimeoutMs}|${requestTimeoutMs}|${proxies}`;
+  let agents = sharedAgents.get(key);
+  if (!agents) {
+    const timeouts = { headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs };
+    agents = {
+      // undici's proxy client (which sends CONNECT) has its own timeouts, 300 s by default, and
+      // ignores the request's abort signal: hand it ours.
+      proxied: new EnvHttpProxyAgent({
+        connect: { timeout: connectTimeoutMs },
+        proxyTls: { timeout: connectTimeoutMs },
+        clientFactory: (origin: URL, options: object) => new Pool(origin, { ...options, ...timeouts, connect: { timeout: connectTimeoutMs } }),
+      } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]),
+      direct: new Agent({ connect: { timeout: connectTimeoutMs }, ...timeouts }),
+    };
+    sharedAgents.set(key, agents);
+  }
+  return agents;
+}
 
 /**
  * The process-wide default dispatcher: keep-alive, honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
- * One per connect timeout value (in practice one).
+ * One per connect timeout value (in practice one). {@link HttpTransport} sends loopback hosts
+ * around it, directly.
  */
 export function sharedDispatcher(connectTimeoutMs: number = CLIENT_OPTION_RULES.connectTimeoutMs.default): Dispatcher {
-  let agent = sharedAgents.get(connectTimeoutMs);
-  if (!agent) {
-    agent = new EnvHttpProxyAgent({ connect: { timeout: connectTimeoutMs } });
-    sharedAgents.set(connectTimeoutMs, agent);
-  }
-  return agent;
+  return defaultDispatchers(connectTimeoutMs, CLIENT_OPTION_RULES.requestTimeoutMs.default).proxied;
 }
 
-/** Throws a {@link ConfigError} if a header value could split the request (CR, LF or NUL). */
+/**
+ * Throws a {@link ConfigError} if a header value could split the request (CR, LF or NUL) or
+ * holds a character HTTP cannot carry (a pasted zero-width space, for example), which would
+ * otherwise fail inside undici as a retried network error.
+ */
 export function assertHeaderValue(name: string, value: string, settingName = `header ${name}`): void {
   if (FORBIDDEN_HEADER_CHARS.test(value)) {
     throw new ConfigError(`${settingName} must not contain line breaks or NUL characters.`, settingName);
+  }
+  const bad = NOT_HEADER_CHARS.exec(value);
+  if (bad) {
+    const codePoint = `U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new ConfigError(`${settingName} contains ${codePoint} at character ${bad.index + 1}, which an HTTP header cannot carry.`, settingName);
   }
 }
 
@@ -70,9 +112,13 @@ const UNDICI_TIMEOUTS: Readonly<Record<string, TimeoutPhase>> = {
   UND_ERR_BODY_TIMEOUT: "body",
 };
 
-/** {@link Transport} over undici with timeouts and typed errors. */
+/**
+ * {@link Transport} over undici with timeouts and typed errors. The deadline covers the whole
+ * attempt (proxy CONNECT, connect, headers, body) whatever the dispatcher does: the request is
+ * raced against it.
+ */
 export class HttpTransport implements Transport {
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: Dispatcher | undefined;
   private readonly requestTimeoutMs: number;
   private readonly maxBodyBytes: number;
   private readonly connectTimeoutMs: number | undefined;
@@ -82,7 +128,14 @@ export class HttpTransport implements Transport {
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     // An injected dispatcher keeps its own connect timeout, which this class cannot know.
     this.connectTimeoutMs = options.dispatcher ? undefined : (options.connectTimeoutMs ?? CLIENT_OPTION_RULES.connectTimeoutMs.default);
-    this.dispatcher = options.dispatcher ?? sharedDispatcher(this.connectTimeoutMs);
+    this.dispatcher = options.dispatcher;
+  }
+
+  /** The injected dispatcher, else the default one for this host (loopback: direct). */
+  private dispatcherFor(url: URL): Dispatcher {
+    if (this.dispatcher) return this.dispatcher;
+    const agents = defaultDispatchers(this.connectTimeoutMs!, this.requestTimeoutMs);
+    return isLoopbackHost(url.hostname) ? agents.direct : agents.proxied;
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
@@ -98,31 +151,40 @@ export class HttpTransport implements Transport {
     }
 
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error("deadline exceeded")), this.requestTimeoutMs);
-    timer.unref?.();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const reason = new Error("deadline exceeded");
+        deadline.abort(reason);
+        reject(reason);
+      }, this.requestTimeoutMs);
+      timer.unref?.();
+    });
+    const exchange = this.roundTrip(request, headers, body, deadline.signal);
     try {
-      const response = await this.dispatcher.request({
-        origin: request.url.origin,
-        path: request.url.pathname + request.url.search,
-        method: request.method,
-        headers,
-        body,
-        signal: deadline.signal,
-        headersTimeout: this.requestTimeoutMs,
-        bodyTimeout: this.requestTimeoutMs,
-      });
-      const text = await this.readBody(response.body);
-      return {
-        status: response.statusCode,
-        headers: flattenHeaders(response.headers),
-        text,
-        json: parseJsonLeniently(text),
-      };
+      return await Promise.race([exchange, expiry]);
     } catch (error) {
+      // A dispatcher that ignores the abort (undici's proxy CONNECT) settles later: nobody waits for it.
+      exchange.catch(() => {});
       throw this.mapError(error, request, deadline.signal.aborted);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async roundTrip(request: TransportRequest, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<TransportResponse> {
+    const response = await this.dispatcherFor(request.url).request({
+      origin: request.url.origin,
+      path: request.url.pathname + request.url.search,
+      method: request.method,
+      headers,
+      body,
+      signal,
+      headersTimeout: this.requestTimeoutMs,
+      bodyTimeout: this.requestTimeoutMs,
+    });
+    const text = await this.readBody(response.body);
+    return { status: response.statusCode, headers: flattenHeaders(response.headers), text, json: parseJsonLeniently(text) };
   }
 
   private async readBody(body: Dispatcher.ResponseData["body"]): Promise<string> {
