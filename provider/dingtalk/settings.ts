@@ -1,8 +1,9 @@
 import { ConfigError } from "../core/errors";
 import { parseEndpoint } from "../core/endpoint";
-import { normalizeClientOptions, type ClientOptions } from "../core/options";
+import type { ClientOptions } from "../core/options";
 import { describeSetting, type SettingName, SettingsSource } from "../config/settings-source";
-import { readClientOptions } from "../config/client-options";
+import { CLIENT_OPTION_KEYS } from "../config/client-options";
+import { DEFAULT_PROFILE, profileSettingNames, readProfileClientOptions, type ProfileSpec } from "../config/profiles";
 import type { DingTalkCredentials } from "./credentials";
 
 /** DingTalk's default endpoint; `https://api.dingtalk.io` is the international one. */
@@ -28,7 +29,16 @@ export const DINGTALK_SETTINGS = {
   endpoint: { config: "dingtalk:endpoint", env: "DINGTALK_ENDPOINT" },
 } as const satisfies Record<string, SettingName>;
 
-/** The non-secret identity of the app, stored in state so that a change of app shows as a replacement. */
+/** `dingtalk:profiles` / `DINGTALK_PROFILES`: named sets of the same keys as the top level. */
+export const DINGTALK_PROFILE_SPEC: ProfileSpec = {
+  namespace: "dingtalk",
+  envVar: "DINGTALK_PROFILES",
+  keys: [...Object.keys(DINGTALK_SETTINGS), ...CLIENT_OPTION_KEYS],
+  inherited: ["endpoint", ...CLIENT_OPTION_KEYS],
+  secrets: ["appSecret", "suiteSecret", "suiteTicket", "accessToken"],
+};
+
+/** The non-secret identity of the app, stored in state: every later operation must act with it. */
 export interface DingTalkAppIdentity {
   /** `app`, `suite` or `accessToken` (a token obtained elsewhere). */
   credentialKind: DingTalkCredentials["kind"] | "accessToken";
@@ -37,21 +47,31 @@ export interface DingTalkAppIdentity {
   authCorpId?: string;
 }
 
-/** Everything the DingTalk provider needs, read once per provider process. */
+/** A third-party app's credentials before an organization is chosen (a profile may serve many). */
+export type DingTalkSuiteCredentials = Omit<Extract<DingTalkCredentials, { kind: "suite" }>, "authCorpId"> & { authCorpId?: string };
+
+/** Everything the DingTalk provider needs for one profile, read once per provider process. */
 export interface DingTalkSettings {
+  /** The profile these settings were read from ({@link DEFAULT_PROFILE} for the top-level keys). */
+  profile: string;
+  /** The names of this profile's keys, as errors show them. */
+  names: typeof DINGTALK_SETTINGS;
   endpoint: URL;
-  credentials: DingTalkCredentials;
+  /** For a third-party app, `authCorpId` may be left to each resource. */
+  credentials: Exclude<DingTalkCredentials, { kind: "suite" }> | DingTalkSuiteCredentials;
   identity: DingTalkAppIdentity;
   options: Required<ClientOptions>;
 }
 
-const S = DINGTALK_SETTINGS;
-
-/** Reads and validates the DingTalk settings; throws a {@link ConfigError} naming the keys to set. */
-export function readDingTalkSettings(source: SettingsSource): DingTalkSettings {
+/**
+ * Reads and validates the DingTalk settings of one profile; throws a {@link ConfigError}
+ * naming the keys to set. A third-party app's `authCorpId` is optional: a resource can name it.
+ */
+export function readDingTalkSettings(source: SettingsSource, profile: string = DEFAULT_PROFILE): DingTalkSettings {
+  const S = profileSettingNames(DINGTALK_SETTINGS, DINGTALK_PROFILE_SPEC, profile);
   const get = (name: SettingName) => source.get(name.config, name.env);
   const endpoint = parseEndpoint(get(S.endpoint) ?? DEFAULT_DINGTALK_ENDPOINT, S.endpoint.config);
-  const options = normalizeClientOptions(readClientOptions(source, "dingtalk", "DINGTALK"));
+  const options = readProfileClientOptions(source, "dingtalk", "DINGTALK", profile);
 
   const app = [S.appKey, S.appSecret].filter((n) => get(n) !== undefined);
   const suite = [S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId].filter((n) => get(n) !== undefined);
@@ -66,13 +86,15 @@ export function readDingTalkSettings(source: SettingsSource): DingTalkSettings {
   if (app.length > 0) {
     requireAll([S.appKey, S.appSecret], get, "an internal app");
     const appKey = get(S.appKey)!;
-    return { endpoint, options, credentials: { kind: "app", appKey, appSecret: get(S.appSecret)! }, identity: { credentialKind: "app", appKey } };
+    return { profile, names: S, endpoint, options, credentials: { kind: "app", appKey, appSecret: get(S.appSecret)! }, identity: { credentialKind: "app", appKey } };
   }
   if (suite.length > 0) {
-    requireAll([S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId], get, "a third-party enterprise app");
+    requireAll([S.suiteKey, S.suiteSecret, S.suiteTicket], get, "a third-party enterprise app");
     const suiteKey = get(S.suiteKey)!;
-    const authCorpId = get(S.authCorpId)!;
+    const authCorpId = get(S.authCorpId);
     return {
+      profile,
+      names: S,
       endpoint,
       options,
       credentials: { kind: "suite", suiteKey, suiteSecret: get(S.suiteSecret)!, suiteTicket: get(S.suiteTicket)!, authCorpId },
@@ -80,10 +102,10 @@ export function readDingTalkSettings(source: SettingsSource): DingTalkSettings {
     };
   }
   if (token) {
-    return { endpoint, options, credentials: { kind: "token", accessToken: token }, identity: { credentialKind: "accessToken" } };
+    return { profile, names: S, endpoint, options, credentials: { kind: "token", accessToken: token }, identity: { credentialKind: "accessToken" } };
   }
   throw new ConfigError(
-    `DingTalk credentials are missing. Set ${keys([S.appKey, S.appSecret])} for an internal app (pulumi config set --secret dingtalk:appSecret ...), ` +
+    `DingTalk credentials are missing. Set ${keys([S.appKey, S.appSecret])} for an internal app (pulumi config set --secret ${profile === DEFAULT_PROFILE ? "" : "--path "}${S.appSecret.config} ...), ` +
       `or ${keys([S.suiteKey, S.suiteSecret, S.suiteTicket, S.authCorpId])} for a third-party enterprise app, or ${keys([S.accessToken])}.`,
   );
 }

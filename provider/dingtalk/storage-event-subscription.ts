@@ -9,6 +9,20 @@ export interface StorageEventSubscriptionArgs {
   scopeId: pulumi.Input<string>;
   /** The unionId of the operator the subscription is made as. Changing it updates in place. */
   unionId: pulumi.Input<string>;
+  /**
+   * The profile whose credentials and endpoint are used: a name under `dingtalk:profiles` (or
+   * `DINGTALK_PROFILES`). Not a secret. Changing it replaces the subscription: the new one is made
+   * under the new profile first, then the old one is removed under the old profile.
+   * @default "default" (the top-level `dingtalk:` keys)
+   */
+  profile?: pulumi.Input<string>;
+  /**
+   * For a third-party (suite) profile: the corpId of the organization the subscription is made
+   * for, so that one suite profile serves every organization that installed the app. Not allowed
+   * with other profiles. Changing it replaces the subscription.
+   * @default the profile's `authCorpId`, else `scopeId` when `scope` is `ORG`
+   */
+  authCorpId?: pulumi.Input<string>;
 }
 
 /**
@@ -40,6 +54,8 @@ export class StorageEventSubscription extends pulumi.CustomResource {
   declare public readonly suiteKey: pulumi.Output<string | undefined>;
   /** The authorizing organization's corpId, when `credentialKind` is `suite`. */
   declare public readonly authCorpId: pulumi.Output<string | undefined>;
+  /** The profile the subscription was made with; `default` for the top-level `dingtalk:` keys. */
+  declare public readonly profile: pulumi.Output<string>;
 
   constructor(name: string, args: StorageEventSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     // A dynamic resource with a one-line `__provider` (see dynamic/shim.ts), not Pulumi's ~2 KB serialization.
@@ -54,7 +70,8 @@ export class StorageEventSubscription extends pulumi.CustomResource {
         credentialKind: undefined,
         appKey: undefined,
         suiteKey: undefined,
-        authCorpId: undefined,
+        authCorpId: args.authCorpId,
+        profile: args.profile,
       }),
       opts,
     );

@@ -15,9 +15,16 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** zod issues as Pulumi check failures, each naming the property path (`events[1].subtype`). */
+/** The most check failures reported at once: the output stays short whatever the input's size. */
+export const MAX_CHECK_FAILURES = 10;
+
+/** zod issues as Pulumi check failures, each naming the property path (`events[1].subtype`); at most {@link MAX_CHECK_FAILURES}. */
 export function toCheckFailures(issues: readonly z.core.$ZodIssue[]): pulumi.dynamic.CheckFailure[] {
-  return issues.map((issue) => ({ property: formatPath(issue.path), reason: issue.message }));
+  const failures = issues.slice(0, MAX_CHECK_FAILURES).map((issue) => ({ property: formatPath(issue.path), reason: issue.message.slice(0, 500) }));
+  if (issues.length > MAX_CHECK_FAILURES) {
+    failures.push({ property: formatPath(issues[MAX_CHECK_FAILURES]!.path), reason: `and ${issues.length - MAX_CHECK_FAILURES} more problems` });
+  }
+  return failures;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -1,14 +1,26 @@
+import { NetworkError, TimeoutError, VendorApiError } from "../core/errors";
+
 /**
- * Runs the steps after a successful vendor call. If one fails, the error carries the id
- * (and what is known of the outputs) so that Pulumi records the resource as created but
- * failed, and a later destroy cleans it up (the dynamic provider reports `err.id`).
+ * Whether the vendor may have applied a request that failed: the request may have reached it
+ * and the answer was lost (a timeout, a dropped connection), or it answered with a server error
+ * (5xx), which does not say whether the change was made. A refusal (parameter, permission,
+ * credentials, throttling: 4xx), a configuration error or a failure before sending say it was not.
  */
-export function createdButFailed<T extends { id: string; outs?: unknown }>(id: string, rest: () => T): T {
-  try {
-    return rest();
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    Object.assign(err, { id, properties: {}, reasons: [`subscribed ${id}, then: ${err.message}`] });
-    throw err;
-  }
+export function mayHaveApplied(error: unknown): boolean {
+  if (NetworkError.isInstance(error) || TimeoutError.isInstance(error)) return true;
+  return VendorApiError.isInstance(error) && error.httpStatus >= 500;
+}
+
+/**
+ * The error for an operation whose vendor call may have been applied: it carries the resource id
+ * and the properties that describe what may be live, which the dynamic-provider host reports as
+ * `ErrorResourceInitFailed`. Pulumi then records the resource ("created but failed" on create; the
+ * new properties on update), so a later `up` or `destroy` acts on it instead of orphaning it.
+ * The message is the cause's, with `note` added.
+ */
+export function createdButFailed(id: string, properties: object, cause: unknown, note: string): Error {
+  const base = cause instanceof Error ? cause : new Error(String(cause));
+  const err = new Error(`${base.message} (${note}; recorded in the state so that the next pulumi up or destroy settles it)`, { cause: base });
+  Object.assign(err, { id, properties: { ...properties }, reasons: [`${note}: ${base.message}`] });
+  return err;
 }

@@ -49,7 +49,10 @@ async function suiteToken(call: VendorCall): Promise<void> {
   call.annotate({ app: suiteKey ?? UNKNOWN_APP });
   if (call.gate({ app: suiteKey ?? UNKNOWN_APP, api: "corpAccessToken", tokenEndpoint: true })) return;
   if (!body.ok || !isJsonObject(body.value)) return call.answer(malformedBody());
-  const suite = call.ctx.credentials.dingtalk.suites.find((s) => s.suiteKey === suiteKey);
+  // One suite can be installed in many organizations: one entry per (suiteKey, authCorpId).
+  const suites = call.ctx.credentials.dingtalk.suites;
+  const suite =
+    suites.find((s) => s.suiteKey === suiteKey && s.authCorpId === stringField(fields, "authCorpId")) ?? suites.find((s) => s.suiteKey === suiteKey);
   if (suite === undefined || suite.suiteSecret !== stringField(fields, "suiteSecret")) {
     return call.answer(dingTalkError(400, "invalidSuiteKey", "suiteKey or suiteSecret is invalid."));
   }

@@ -10,6 +10,14 @@ export interface HelpdeskEventSubscriptionArgs {
    * Two resources must not claim the same pair on the same helpdesk.
    */
   events: pulumi.Input<pulumi.Input<HelpdeskEvent>[]>;
+  /**
+   * The profile whose app, helpdesk and endpoint are used: a name under `feishu:profiles` (or
+   * `FEISHU_PROFILES`). Not a secret. Changing it to one with another app, helpdesk or endpoint
+   * replaces the subscription: the new pairs are subscribed under the new profile first, then the
+   * old ones unsubscribed under the old profile.
+   * @default "default" (the top-level `feishu:` keys)
+   */
+  profile?: pulumi.Input<string>;
 }
 
 /**
@@ -30,13 +38,15 @@ export class HelpdeskEventSubscription extends pulumi.CustomResource {
   declare public readonly endpoint: pulumi.Output<string>;
   /** The app's id, or `tenantAccessToken` when a token obtained elsewhere was used. */
   declare public readonly appId: pulumi.Output<string>;
+  /** The profile the subscription was made with; `default` for the top-level `feishu:` keys. */
+  declare public readonly profile: pulumi.Output<string>;
 
   constructor(name: string, args: HelpdeskEventSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     // A dynamic resource with a one-line `__provider` (see dynamic/shim.ts), not Pulumi's ~2 KB serialization.
     super(
       dynamicType("feishu", "HelpdeskEventSubscription"),
       name,
-      withProvider("feishu", { events: args.events, helpdeskId: undefined, endpoint: undefined, appId: undefined }),
+      withProvider("feishu", { events: args.events, profile: args.profile, helpdeskId: undefined, endpoint: undefined, appId: undefined }),
       opts,
     );
   }

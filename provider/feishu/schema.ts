@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_IDENTIFIER_LENGTH } from "../config/identifier";
+import { profileName } from "../config/profile-name";
 import { eventKey } from "./events";
 
 const TYPE = /^helpdesk\.([a-z][a-z0-9_]*)$/;
@@ -26,11 +27,15 @@ const helpdeskEventSchema = z
     }
   });
 
+/** The most event pairs one resource may hold; Feishu's helpdesk has a handful of event types. */
+export const MAX_EVENTS = 50;
+
 /** Validated inputs of a HelpdeskEventSubscription. */
 export const helpdeskEventSubscriptionSchema = z.object({
   events: z
     .array(helpdeskEventSchema, { error: "events must be a list of {type, subtype}" })
     .min(1, { error: "events must not be empty" })
+    .max(MAX_EVENTS, { error: `events must hold at most ${MAX_EVENTS} pairs` })
     .superRefine((events, ctx) => {
       const seen = new Map<string, number>();
       events.forEach((e, i) => {
@@ -39,6 +44,8 @@ export const helpdeskEventSubscriptionSchema = z.object({
         else seen.set(key, i);
       });
     }),
+  /** The profile whose app and helpdesk are used; omitted: the top-level `feishu:` keys. */
+  profile: profileName().optional(),
 });
 
 /** Plain, validated inputs of a HelpdeskEventSubscription. */

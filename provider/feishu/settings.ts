@@ -1,8 +1,9 @@
 import { ConfigError } from "../core/errors";
 import { parseEndpoint } from "../core/endpoint";
-import { normalizeClientOptions, type ClientOptions } from "../core/options";
+import type { ClientOptions } from "../core/options";
 import { describeSetting, type SettingName, SettingsSource } from "../config/settings-source";
-import { readClientOptions } from "../config/client-options";
+import { CLIENT_OPTION_KEYS } from "../config/client-options";
+import { DEFAULT_PROFILE, profileSettingNames, readProfileClientOptions, type ProfileSpec } from "../config/profiles";
 import type { FeishuCredentials, HelpdeskCredentials } from "./credentials";
 
 /** Feishu's default endpoint; Lark (international) is `https://open.larksuite.com`, same paths. */
@@ -24,8 +25,21 @@ export const FEISHU_SETTINGS = {
   endpoint: { config: "feishu:endpoint", env: "FEISHU_ENDPOINT" },
 } as const satisfies Record<string, SettingName>;
 
-/** Everything the Feishu provider needs, read once per provider process. */
+/** `feishu:profiles` / `FEISHU_PROFILES`: named sets of the same keys as the top level. */
+export const FEISHU_PROFILE_SPEC: ProfileSpec = {
+  namespace: "feishu",
+  envVar: "FEISHU_PROFILES",
+  keys: [...Object.keys(FEISHU_SETTINGS), ...CLIENT_OPTION_KEYS],
+  inherited: ["endpoint", ...CLIENT_OPTION_KEYS],
+  secrets: ["appSecret", "tenantAccessToken", "helpdeskToken"],
+};
+
+/** Everything the Feishu provider needs for one profile, read once per provider process. */
 export interface FeishuSettings {
+  /** The profile these settings were read from ({@link DEFAULT_PROFILE} for the top-level keys). */
+  profile: string;
+  /** The names of this profile's keys, as errors show them. */
+  names: typeof FEISHU_SETTINGS;
   endpoint: URL;
   credentials: FeishuCredentials;
   helpdesk: HelpdeskCredentials;
@@ -34,13 +48,12 @@ export interface FeishuSettings {
   options: Required<ClientOptions>;
 }
 
-const S = FEISHU_SETTINGS;
-
-/** Reads and validates the Feishu settings; throws a {@link ConfigError} naming the keys to set. */
-export function readFeishuSettings(source: SettingsSource): FeishuSettings {
+/** Reads and validates the Feishu settings of one profile; throws a {@link ConfigError} naming the keys to set. */
+export function readFeishuSettings(source: SettingsSource, profile: string = DEFAULT_PROFILE): FeishuSettings {
+  const S = profileSettingNames(FEISHU_SETTINGS, FEISHU_PROFILE_SPEC, profile);
   const get = (name: SettingName) => source.get(name.config, name.env);
   const endpoint = parseEndpoint(get(S.endpoint) ?? DEFAULT_FEISHU_ENDPOINT, S.endpoint.config);
-  const options = normalizeClientOptions(readClientOptions(source, "feishu", "FEISHU"));
+  const options = readProfileClientOptions(source, "feishu", "FEISHU", profile);
 
   const helpdeskMissing = [S.helpdeskId, S.helpdeskToken].filter((n) => get(n) === undefined);
   const appSet = [S.appId, S.appSecret].filter((n) => get(n) !== undefined);
@@ -54,15 +67,15 @@ export function readFeishuSettings(source: SettingsSource): FeishuSettings {
     throw new ConfigError(
       `Feishu credentials are missing. Set ${keys([S.appId, S.appSecret])} (a custom app) or ${keys([S.tenantAccessToken])}` +
         (helpdeskMissing.length ? `, and ${keys(helpdeskMissing)}` : "") +
-        ` (pulumi config set --secret feishu:appSecret ...).`,
+        ` (pulumi config set --secret ${profile === DEFAULT_PROFILE ? "" : "--path "}${S.appSecret.config} ...).`,
     );
   }
   if (missing.length > 0) throw new ConfigError(`Feishu settings are incomplete: set ${keys(missing)}.`);
 
   const helpdesk = { helpdeskId: get(S.helpdeskId)!, helpdeskToken: get(S.helpdeskToken)! };
-  if (token) return { endpoint, options, helpdesk, credentials: { kind: "token", tenantAccessToken: token }, appId: "tenantAccessToken" };
+  if (token) return { profile, names: S, endpoint, options, helpdesk, credentials: { kind: "token", tenantAccessToken: token }, appId: "tenantAccessToken" };
   const appId = get(S.appId)!;
-  return { endpoint, options, helpdesk, credentials: { kind: "app", appId, appSecret: get(S.appSecret)! }, appId };
+  return { profile, names: S, endpoint, options, helpdesk, credentials: { kind: "app", appId, appSecret: get(S.appSecret)! }, appId };
 }
 
 function keys(names: SettingName[]): string {

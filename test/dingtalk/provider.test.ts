@@ -51,19 +51,25 @@ describe("DingTalkProvider", () => {
     expect(await p.diff("id", olds, { scope: "ORG", scopeId: CORP, unionId: "u2" })).toMatchObject({ changes: true, replaces: [] });
   });
 
-  it("diff: a new endpoint or another app shows as a replacement", async () => {
+  it("diff: a new endpoint or another app under the same profile stops the run, naming the recorded identity, with no call", async () => {
     const p = await providerFor(config);
+    const before = emu.ledger().length;
     const olds = { scope: "ORG", scopeId: CORP, unionId: "u", endpoint: "https://api.dingtalk.io/", credentialKind: "app", appKey: app.appKey };
-    expect((await p.diff("id", olds, { scope: "ORG", scopeId: CORP, unionId: "u" })).replaces).toEqual(["endpoint"]);
+    await expect(p.diff("ORG:x", olds, { scope: "ORG", scopeId: CORP, unionId: "u" })).rejects.toThrow(
+      /ORG:x was made with app dingdemoappkey0000001 at https:\/\/api\.dingtalk\.io\/ \(profile "default"\).*Set dingtalk:endpoint \(DINGTALK_ENDPOINT\) back/,
+    );
     const otherApp = { ...olds, endpoint: `${emu.url}/`, appKey: "another-app" };
-    expect((await p.diff("id", otherApp, { scope: "ORG", scopeId: CORP, unionId: "u" })).replaces).toEqual(["credentialKind"]);
+    await expect(p.diff("ORG:x", otherApp, { scope: "ORG", scopeId: CORP, unionId: "u" })).rejects.toThrow(
+      /made with app another-app .*now resolves to app dingdemoappkey0000001.*Set dingtalk:appKey \(DINGTALK_APP_KEY\), dingtalk:appSecret \(DINGTALK_APP_SECRET\) back/,
+    );
+    expect(emu.ledger().length).toBe(before);
   });
 
   it("create subscribes and returns the coverage id and non-secret outputs; delete unsubscribes", async () => {
     const p = await providerFor(config);
     const created = await p.create({ scope: "SPACE", scopeId: "unit-space", unionId: "u", __provider: "x" });
     expect(created.id).toBe("SPACE:unit-space");
-    expect(created.outs).toEqual({ scope: "SPACE", scopeId: "unit-space", unionId: "u", endpoint: `${emu.url}/`, credentialKind: "app", appKey: app.appKey });
+    expect(created.outs).toEqual({ scope: "SPACE", scopeId: "unit-space", unionId: "u", profile: "default", endpoint: `${emu.url}/`, credentialKind: "app", appKey: app.appKey });
     expect(JSON.stringify(created.outs)).not.toContain(app.appSecret);
     expect(emu.subscriptions().dingtalk.map((s) => s.scopeId)).toContain("unit-space");
     await (await providerFor(config)).delete(created.id, created.outs!);
@@ -84,13 +90,18 @@ describe("DingTalkProvider", () => {
     expect(emu.subscriptions().dingtalk.map((s) => s.scopeId)).not.toContain("shared");
   });
 
-  it("delete goes to the endpoint recorded in state", async () => {
+  it("delete refuses when the configured endpoint is not the recorded one, calling neither endpoint", async () => {
     const other = await startEmulator();
     try {
       const p = await providerFor({ ...config, "dingtalk:endpoint": other.url });
       const outs = (await p.create({ scope: "SPACE", scopeId: "moved", unionId: "u" })).outs;
-      // Config now points elsewhere; the delete still reaches where the subscription lives.
-      await (await providerFor(config)).delete("SPACE:moved", outs);
+      const marks = [emu.ledger().length, other.ledger().length];
+      // Config now points elsewhere: acting there would touch another subscription, acting at the recorded one is not configured.
+      await expect((await providerFor(config)).delete("SPACE:moved", outs)).rejects.toThrow(/SPACE:moved was made with app .* at http:\/\/127\.0\.0\.1:\d+\/ .*dingtalk:endpoint/);
+      expect([emu.ledger().length, other.ledger().length]).toEqual(marks);
+      expect(other.subscriptions().dingtalk.map((s) => s.scopeId)).toEqual(["moved"]);
+      // With the recorded endpoint configured again, it goes there.
+      await (await providerFor({ ...config, "dingtalk:endpoint": other.url })).delete("SPACE:moved", outs);
       expect(other.subscriptions().dingtalk).toEqual([]);
     } finally {
       await other.stop();

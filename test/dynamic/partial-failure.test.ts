@@ -1,25 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { createdButFailed } from "../../provider/dynamic/partial-failure";
+import { createdButFailed, mayHaveApplied } from "../../provider/dynamic/partial-failure";
+import { AuthError, ConfigError, NetworkError, TimeoutError, VendorApiError } from "../../provider/core/errors";
 import { containsUnknown, toCheckFailures, UNKNOWN, withoutProvider } from "../../provider/dynamic/check";
 import { Claims } from "../../provider/dynamic/claims";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 describe("createdButFailed", () => {
-  it("passes a successful result through", () => {
-    expect(createdButFailed("SPACE:1", () => ({ id: "SPACE:1", outs: { a: 1 } }))).toEqual({ id: "SPACE:1", outs: { a: 1 } });
+  it("carries the id and the properties, so the dynamic provider host reports ErrorResourceInitFailed", () => {
+    const cause = new Error("DingTalk subscribe ORG:ding1 failed: network error");
+    const e = createdButFailed("ORG:ding1", { scope: "ORG", unconfirmed: true }, cause, "subscribe ORG:ding1 may have been applied") as any;
+    // The host's grpcResponseFromError packs err.id, err.properties and err.reasons.
+    expect(e.id).toBe("ORG:ding1");
+    expect(e.properties).toEqual({ scope: "ORG", unconfirmed: true });
+    expect(e.reasons).toEqual(["subscribe ORG:ding1 may have been applied: DingTalk subscribe ORG:ding1 failed: network error"]);
+    expect(e.message).toMatch(/^DingTalk subscribe ORG:ding1 failed: network error \(subscribe ORG:ding1 may have been applied; recorded in the state/);
+    expect(e.cause).toBe(cause);
   });
+});
 
-  it("reports the created id on an error after the vendor call, so Pulumi records the resource", () => {
-    try {
-      createdButFailed("ORG:ding1", () => {
-        throw new Error("building outputs failed");
-      });
-      expect.unreachable();
-    } catch (e: any) {
-      // The dynamic provider turns err.id into ErrorResourceInitFailed: created, then failed.
-      expect(e.id).toBe("ORG:ding1");
-      expect(e.reasons).toEqual(["subscribed ORG:ding1, then: building outputs failed"]);
-    }
+describe("mayHaveApplied", () => {
+  const ctx = { vendor: "dingtalk" as const, operation: "subscribe", target: "ORG:x" };
+  it.each([
+    ["a lost answer (network)", new NetworkError({ ...ctx, host: "h", detail: "UND_ERR_SOCKET" }, { cause: null }), true],
+    ["a lost answer (timeout)", new TimeoutError({ ...ctx, host: "h", phase: "headers", timeoutMs: 5 }, { cause: null }), true],
+    ["a server error", new VendorApiError(ctx, { httpStatus: 503, vendorCode: "operationTimeout" }), true],
+    ["a parameter refusal", new VendorApiError(ctx, { httpStatus: 400, vendorCode: "paramError" }), false],
+    ["a permission refusal", new VendorApiError(ctx, { httpStatus: 403, vendorCode: "permissionDenied" }), false],
+    ["a throttle", new VendorApiError(ctx, { httpStatus: 429 }), false],
+    ["a token problem", new AuthError({ vendor: "dingtalk", message: "bad" }), false],
+    ["a config error", new ConfigError("x"), false],
+    ["anything else", new Error("x"), false],
+  ])("%s: %s", (_name, error, expected) => {
+    expect(mayHaveApplied(error)).toBe(expected);
   });
 });
 

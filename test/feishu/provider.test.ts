@@ -43,12 +43,14 @@ describe("FeishuProvider", () => {
     expect(await p.check({}, { events: UNKNOWN })).toEqual({ inputs: { events: UNKNOWN } });
   });
 
-  it("diff: a reorder is no change, an event change is an update, a new helpdesk replaces", async () => {
+  it("diff: a reorder is no change, an event change is an update, another helpdesk under the same profile stops the run", async () => {
     const p = await provider();
     const olds = { events: [TicketCreated, TicketMessageCreated], helpdeskId: f.helpdesks[0].helpdeskId, endpoint: `${emu.url}/`, appId: f.apps[0].appId };
     expect((await p.diff("id", olds, { events: [TicketMessageCreated, TicketCreated] })).changes).toBe(false);
     expect(await p.diff("id", olds, { events: [TicketCreated] })).toMatchObject({ changes: true, replaces: [] });
-    expect((await p.diff("id", { ...olds, helpdeskId: "other" }, { events: olds.events })).replaces).toEqual(["helpdeskId"]);
+    await expect(p.diff("id", { ...olds, helpdeskId: "other" }, { events: olds.events })).rejects.toThrow(
+      /made with app cli_\w+ on helpdesk other .*\(profile "default"\).*now resolves to .*helpdesk 7000000000000000001.*Set feishu:helpdeskId \(FEISHU_HELPDESK_ID\), feishu:helpdeskToken \(FEISHU_HELPDESK_TOKEN\) back/,
+    );
   });
 
   it("update subscribes only the added pairs and unsubscribes only the removed ones", async () => {
