@@ -30,9 +30,10 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     expect(ops(calls(fx.emu, mark))).toEqual(["token", "subscribe", "subscribe"]);
     const [org] = (await stack.dynamicResources()).filter((r) => r.urn.endsWith("::org"));
     expect(org.id).toBe(`ORG:${CORP}`);
-    // The serialized provider is a shim: small, and none of the implementation inside.
+    // The stored provider is a one-line module: small (stored twice per resource), none of the implementation inside.
     const blob: string = org.inputs.__provider;
-    expect(Buffer.byteLength(blob)).toBeLessThan(2048);
+    expect(Buffer.byteLength(blob)).toBeLessThan(128);
+    expect(org.outputs.__provider).toBe(blob);
     expect(blob).toContain('require("pulumi-dingtalk-feishu/runtime")');
     for (const piece of ["x-acs-dingtalk-access-token", "storage/events", "undici", "zod", "appSecret"]) expect(blob).not.toContain(piece);
     console.log(`__provider: ${Buffer.byteLength(blob)} bytes`);

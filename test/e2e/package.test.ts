@@ -391,13 +391,13 @@ describe("the packed package", () => {
       }
       expect(emu.ledger().filter((e) => e.op === "subscribe").map((e) => e.status)).toEqual([200, 200]);
 
-      // The serialized provider is the small shim that loads the installed package by name.
+      // The stored provider is the one-line module that loads the installed package by name.
       const resources = await stack.dynamicResources();
       expect(resources).toHaveLength(2);
       for (const r of resources) {
         const blob: string = r.inputs.__provider;
         expect(blob).toContain('require("pulumi-dingtalk-feishu/runtime")');
-        expect(Buffer.byteLength(blob)).toBeLessThan(2048);
+        expect(Buffer.byteLength(blob)).toBeLessThan(128);
       }
 
       let mark = lastSeq(emu);
