@@ -16,6 +16,7 @@ import type { NormalizedClientOptions } from "./options";
 import { formatRetryEvent, withRetry, type GiveUp, type RetryEvent } from "./retry";
 import { parseRetryHint } from "./retry-hint";
 import { classifyFailure, isTokenRejected, MAX_SERVER_WAIT_MS, MIN_THROTTLE_WAIT_MS, type RetryDecision } from "./retry-policy";
+import { TokenWaitError } from "./token-cache";
 import type { TokenSource } from "./token-source";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
@@ -89,6 +90,7 @@ export class VendorCaller {
   /**
    * One rate-limited round trip. Resolves to the parsed value or throws a {@link VendorApiError};
    * a {@link RateLimitError} when the limiter would hold it past the call's retry budget.
+   * Inside {@link VendorCaller.call} (a token fetch included) the budget is that call's.
    */
   async exchange<T>(spec: ExchangeSpec<T>): Promise<T> {
     const { limiter, options, now } = this.deps;
@@ -148,8 +150,9 @@ export class VendorCaller {
     let freshRejections = 0;
     let tokenRetries = 0;
     const refetched = new WeakSet<object>();
+    const deadline = now() + options.maxRetryElapsedMs;
     const attempt = async (): Promise<T> => {
-      const token = await spec.tokens.get();
+      const token = await this.token(spec, deadline);
       try {
         const value = await this.exchange({ ...spec, request: spec.request(token) });
         this.markAccepted(token);
@@ -170,7 +173,7 @@ export class VendorCaller {
       // The first refetch goes at once (a token expired after hours); later ones back off.
       return ++tokenRetries === 1 ? { retry: true, kind: "token", free: true, delayMs: 0 } : { retry: true, kind: "token", free: true };
     };
-    return callDeadline.run(now() + options.maxRetryElapsedMs, () =>
+    return callDeadline.run(deadline, () =>
       withRetry(this.label(spec), attempt, classify, {
         target: spec.target,
         maxAttempts: options.maxAttempts,
@@ -217,6 +220,20 @@ export class VendorCaller {
     }
     const text = advice.join(" ");
     return text ? copyError(error, { message: `${error.message} ${text}`, hint: text }) : error;
+  }
+
+  /** A token for the call; waiting for another call's fetch never goes past `deadline`. */
+  private async token(spec: CallSpec<unknown>, deadline: number): Promise<string> {
+    try {
+      return await spec.tokens.get(deadline);
+    } catch (error) {
+      if (!(error instanceof TokenWaitError)) throw error;
+      const { vendor, options } = this.deps;
+      const reason =
+        `the access token another call is fetching did not come within the ${seconds(error.availableMs)} left of ` +
+        `${vendor}:maxRetryElapsedMs (${options.maxRetryElapsedMs} ms). Raise ${vendor}:maxRetryElapsedMs, or run again later.`;
+      throw new RateLimitError({ ...this.context(spec), waitMs: error.availableMs, reason });
+    }
   }
 
   /** The call was not sent: the limiter would have held it past the call's budget. */

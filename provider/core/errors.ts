@@ -210,8 +210,9 @@ export class TimeoutError extends ProviderError implements ErrorContext {
 }
 
 /**
- * The call was not sent: the client-side limiter would have had to hold it (after the vendor
- * throttled this API, or under `maxQps`) longer than the call's retry budget has left.
+ * The call was not sent: a wait before it would have passed what is left of its retry budget.
+ * The client-side limiter would have held it (after the vendor throttled this API, or under
+ * `maxQps`), or the access token another call is fetching did not come in time.
  */
 export class RateLimitError extends ProviderError implements ErrorContext {
   /** The vendor that would have been called. */

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from "./clock";
 import { registerSecret } from "./redact";
 
 /** A token as issued by a vendor. */
@@ -34,13 +35,34 @@ interface Entry {
   refreshAt: number;
 }
 
+interface Pending {
+  promise: Promise<string>;
+  /** The deadline of the caller whose fetch this is; its limiter wait is bounded by it. */
+  deadline: number;
+}
+
+/**
+ * A caller joining a token fetch already in flight would wait past its own deadline (the fetch
+ * belongs to a caller with more time). Nothing was cancelled: the fetch goes on for the others.
+ */
+export class TokenWaitError extends Error {
+  /** How long the caller could still wait, in milliseconds. */
+  readonly availableMs: number;
+
+  constructor(availableMs: number) {
+    super(`the token fetch in flight did not finish within the ${availableMs} ms the caller had left`);
+    this.name = "TokenWaitError";
+    this.availableMs = availableMs;
+  }
+}
+
 /**
  * One token per credential key. Tokens are dropped early, and concurrent callers for the same
  * key share one in-flight fetch. Every token cached is registered for redaction.
  */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly pending = new Map<string, Promise<string>>();
+  private readonly pending = new Map<string, Pending>();
   private readonly earlyExpiryMs: number;
   private readonly now: () => number;
   private readonly counters: TokenCacheStats = { fetches: 0, failures: 0, hits: 0, coalesced: 0, invalidations: 0 };
@@ -53,8 +75,10 @@ export class TokenCache {
   /**
    * Returns the cached token for `key`, or fetches one with `fetch` (shared by concurrent callers).
    * @param key a non-secret identity of the credentials (see `credentialKey`).
+   * @param deadline the caller's deadline (clock of `now`): joining a fetch started by a caller
+   *   with a later deadline, it waits only until its own, then gets a {@link TokenWaitError}.
    */
-  async get(key: string, fetch: () => Promise<IssuedToken>): Promise<string> {
+  async get(key: string, fetch: () => Promise<IssuedToken>, deadline = Number.POSITIVE_INFINITY): Promise<string> {
     const entry = this.entries.get(key);
     if (entry && this.now() < entry.refreshAt) {
       this.counters.hits++;
@@ -63,14 +87,29 @@ export class TokenCache {
     const inFlight = this.pending.get(key);
     if (inFlight) {
       this.counters.coalesced++;
-      return inFlight;
+      return inFlight.deadline <= deadline ? inFlight.promise : this.within(inFlight.promise, deadline);
     }
     const promise = this.fetchAndStore(key, fetch);
-    this.pending.set(key, promise);
+    this.pending.set(key, { promise, deadline });
     try {
       return await promise;
     } finally {
       this.pending.delete(key);
+    }
+  }
+
+  /** `promise`, or a {@link TokenWaitError} once `deadline` passes, whichever comes first. */
+  private async within(promise: Promise<string>, deadline: number): Promise<string> {
+    const availableMs = Math.max(0, deadline - this.now());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TokenWaitError(availableMs)), Math.min(availableMs, MAX_TIMER_MS));
+      timer.unref?.();
+    });
+    try {
+      return await Promise.race([promise, expiry]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -8,8 +8,11 @@ export interface TokenSource {
   readonly refreshable: boolean;
   /** Settings the user should fix when the token is refused, e.g. `["dingtalk:accessToken"]`. */
   readonly keys: readonly string[];
-  /** Returns a token (cached where possible). */
-  get(): Promise<string>;
+  /**
+   * Returns a token (cached where possible).
+   * @param deadline the caller's retry-budget end: it never waits for another caller's fetch past it.
+   */
+  get(deadline?: number): Promise<string>;
   /** Drops `token` if it is still the current one, so the next {@link TokenSource.get} fetches anew. */
   invalidate(token: string): void;
 }
@@ -45,7 +48,7 @@ export function cachedTokenSource(
   return {
     refreshable: true,
     keys,
-    get: () => cache.get(cacheKey, fetch),
+    get: (deadline) => cache.get(cacheKey, fetch, deadline),
     invalidate: (token) => void cache.invalidate(cacheKey, token),
   };
 }

@@ -143,3 +143,46 @@ describe("a failed token fetch shared by coalesced callers", () => {
     }
   });
 });
+
+describe("waiting for a token another call is fetching", () => {
+  it("never goes past the waiting call's own budget; the fetch goes on for the caller that started it", async () => {
+    const seen = { tokens: 0, subscribes: 0 };
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      res.setHeader("content-type", "application/json");
+      if (req.url === "/v1.0/oauth2/accessToken") {
+        seen.tokens++;
+        // A slow token endpoint: 1.5 s.
+        setTimeout(() => res.end(JSON.stringify({ accessToken: "slow-token-0123456789abcdef", expireIn: 7200 })), 1500);
+        return;
+      }
+      seen.subscribes++;
+      res.end(JSON.stringify({ success: true }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const tokenCache = new TokenCache();
+      const make = (maxRetryElapsedMs: number) =>
+        new DingTalkClient({
+          endpoint: new URL(`http://127.0.0.1:${port}`),
+          credentials: { kind: "app", appKey: "dingslowtoken", appSecret: "app-secret-slow-token-1234" },
+          tokenCache,
+          logger: memoryLogger(),
+          options: { maxRetryElapsedMs, maxAttempts: 1 },
+        });
+      const patient = make(10_000).subscribe(SCOPE);
+      const hurried = make(300);
+      const started = Date.now();
+      const error = await caught(() => hurried.subscribe(SCOPE));
+      const waited = Date.now() - started;
+      expect(ProviderError.isInstance(error) && error.code).toBe("RATE_LIMITED");
+      expect(error.message).toContain("dingtalk:maxRetryElapsedMs");
+      expect(waited).toBeLessThan(1200);
+      await patient;
+      expect(seen).toEqual({ tokens: 1, subscribes: 1 });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
