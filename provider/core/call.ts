@@ -110,14 +110,15 @@ export class VendorCaller {
       ...outcome.failure,
       retryAfterMs: outcome.failure.retryAfterMs ?? parseRetryHint(response.headers, now()),
     };
-    const decision = classifyFailure(new VendorApiError(context, failure));
+    const unhinted = new VendorApiError(context, failure);
+    const decision = classifyFailure(unhinted);
     if (decision.retry && decision.kind === "throttle") {
       // The vendor's limit can be lower than maxQps: let the limiter slow the whole key down,
       // or every throttled caller comes back at once after the wait and is throttled again.
       const limit = Number(response.headers["x-ogw-ratelimit-limit"]);
       limiter.throttled(spec.limiterKey, decision.delayMs ?? MIN_THROTTLE_WAIT_MS, startedAt, limit > 0 ? limit : undefined);
       // What to advise depends on how the retries end (see giveUp): no hint yet.
-      throw new VendorApiError(context, failure);
+      throw unhinted;
     }
     throw new VendorApiError(context, failure, this.deps.hint(failure, spec.operation));
   }
