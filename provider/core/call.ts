@@ -35,8 +35,7 @@ const callDeadline = new AsyncLocalStorage<number>();
 
 /** `45 s`, `1.5 s`. */
 function seconds(ms: number): string {
-  const s = Math.max(0, ms) / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+  return `${Math.round(Math.max(0, ms) / 100) / 10} s`;
 }
 
 /** A vendor answer read as data: the value, or the fields of a refusal. */
