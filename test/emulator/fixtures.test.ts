@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../provider/emulator";
+import { startEmulator, type Emulator, type ScriptedFault } from "../../provider/emulator";
 import { CORP, DT, EVENTS, FS, ORG, dingTalkEvents, dingTalkToken, feishuEvents, feishuToken, fixture, helpdeskAuth, post, shapeOf, type Answer } from "./helpers";
 
 const NO_PERMISSION = { appKey: "dingfixturenoperm01", appSecret: "dtAppSecret-fixture-noperm-77aa", corpId: CORP, permissions: false };
@@ -23,6 +23,16 @@ async function withFaults<T>(faults: Parameters<Emulator["setFaults"]>[0], run: 
   } finally {
     emu.resetFaults();
   }
+}
+
+/** A subscribe answered by one scripted fault. */
+function scripted(vendor: "dingtalk" | "feishu", fault: ScriptedFault): () => Promise<Answer> {
+  return async () => {
+    const token = vendor === "dingtalk" ? await dingTalkToken(emu) : await feishuToken(emu);
+    return withFaults({ script: [fault] }, () =>
+      vendor === "dingtalk" ? dingTalkEvents(emu, "subscribe", token, ORG) : feishuEvents(emu, "subscribe", token, EVENTS),
+    );
+  };
 }
 
 const dingtalk: Record<string, () => Promise<Answer>> = {
@@ -50,6 +60,9 @@ const dingtalk: Record<string, () => Promise<Answer>> = {
     });
   },
   "404-InvalidAction.NotFound": () => post(`${emu.url}/v1.0/storage/events`, ORG),
+  "403-Forbidden.AccessDenied.AccessTokenPermissionDenied": scripted("dingtalk", { fault: "scope-denied" }),
+  "403-ip-ban": scripted("dingtalk", { fault: "ip-ban-json", vendor: "dingtalk" }),
+  "200-success-false": scripted("dingtalk", { fault: "success-false", vendor: "dingtalk" }),
   "429-system.busy": async () => {
     const token = await dingTalkToken(emu);
     return withFaults({ failureRate: 1, failureKinds: ["429"] }, () => dingTalkEvents(emu, "subscribe", token, ORG));
@@ -93,6 +106,9 @@ const feishu: Record<string, () => Promise<Answer>> = {
   "500-155000": feishuFault("500"),
   "503-155000": feishuFault("503"),
   "404-404": () => post(`${emu.url}/open-apis/helpdesk/v1/nothing`, EVENTS),
+  "400-99991672": scripted("feishu", { fault: "scope-denied" }),
+  "400-99991401": scripted("feishu", { fault: "ip-denied", vendor: "feishu" }),
+  "400-99991400": scripted("feishu", { fault: "throttle-400", vendor: "feishu" }),
   "405-405": () => post(`${emu.url}/open-apis/helpdesk/v1/events/subscribe`, undefined, {}, { method: "GET" }),
 };
 
