@@ -8,7 +8,7 @@ import { delimiter, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
-import { emulatorConfig, emulatorPerFile, pulumiBinDir, repoRoot } from "./harness";
+import { emulatorConfig, emulatorPerFile, pulumiBinDir, repoRoot, type ConfigValue } from "./harness";
 import { apiOps, callsSince, dingtalkHeld, feishuHeld, lastSeq } from "./ledger";
 
 const fx = emulatorPerFile();
@@ -53,7 +53,7 @@ describe("pulumi typed in the repo root (the README's run-it-yourself steps)", (
       return r.output;
     };
     await run("stack", "init", stack);
-    const config = { ...emulatorConfig(fx.emu, DEFAULT_CREDENTIALS), corpId: DEFAULT_CREDENTIALS.dingtalk.apps[0].corpId, operatorUnionId: "typed-operator" };
+    const config: Record<string, ConfigValue> = { ...emulatorConfig(fx.emu, DEFAULT_CREDENTIALS), corpId: DEFAULT_CREDENTIALS.dingtalk.apps[0].corpId, operatorUnionId: "typed-operator" };
     for (const [key, v] of Object.entries(config)) {
       if (typeof v === "string") await run("config", "set", key, v);
       else await run("config", "set", ...(v.secret ? ["--secret"] : []), key, v.value);
