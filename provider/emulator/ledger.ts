@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { redactSecrets } from "./redact";
+import { redactStrings } from "./redact";
 
 /** Which vendor API a call went to. */
 export type LedgerVendor = "dingtalk" | "feishu";
@@ -97,11 +97,11 @@ export class Ledger {
   private counts = { calls: 0, dingtalk: 0, feishu: 0 };
 
   /**
-   * @param secrets Every value that must never be stored (configured secrets and live tokens).
+   * @param mask Replaces every secret and token inside one string (applied to every string field).
    * @param limit Most entries kept.
    */
   constructor(
-    private readonly secrets: () => Iterable<string>,
+    private readonly mask: (text: string) => string,
     private readonly limit: number = Number.POSITIVE_INFINITY,
   ) {}
 
@@ -112,7 +112,7 @@ export class Ledger {
   record(entry: LedgerRecord): LedgerEntry {
     this.counts.calls += 1;
     this.counts[entry.vendor] += 1;
-    const stored = redactSecrets({ seq: this.counts.calls, ...entry }, [...this.secrets()]);
+    const stored = redactStrings({ seq: this.counts.calls, ...entry }, this.mask);
     this.items.push(stored);
     if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
     return stored;

@@ -13,7 +13,7 @@ import { publicFaultConfig, type FaultConfig } from "./fault-config";
 import { FaultInjector, type FaultStats } from "./faults";
 import { feishuApi } from "./feishu";
 import { readBody, writeJson } from "./http";
-import { redactSecrets } from "./redact";
+import { maskSecrets, redactStrings } from "./redact";
 import { Ledger, type LedgerEntry } from "./ledger";
 import { normalizeOptions, type EmulatorOptions } from "./options";
 import type { VendorApi } from "./route";
@@ -84,9 +84,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ];
 
   const faults = new FaultInjector(now);
-  // Expired and forgotten tokens are no longer masked: the cost of masking stays bounded.
-  const allSecrets = (): string[] => [...configuredSecrets, ...tokens.liveValues()];
-  const ledger = new Ledger(allSecrets, config.ledgerLimit);
+  // The configured secrets are scanned for; issued tokens are found by their shape and looked up,
+  // so masking costs the same however many tokens were issued (forgotten ones are not masked).
+  const mask = (text: string): string => tokens.maskIssued(maskSecrets(text, configuredSecrets));
+  const ledger = new Ledger(mask, config.ledgerLimit);
   const subscriptions = new SubscriptionStore();
   const sleepers = new Set<() => void>();
   const parked = new Set<IncomingMessage>();
@@ -143,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         counters: { ...ledger.recorded(), tokens: tokens.values().length },
         faults: publicFaultConfig(faults.config),
       };
-      return redactSecrets(snapshot, allSecrets());
+      return redactStrings(snapshot, mask);
     },
   };
 

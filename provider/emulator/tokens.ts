@@ -50,6 +50,9 @@ export interface TokenGrant {
 
 // Feishu: "with under 30 minutes left, a new call returns a new token and both stay valid".
 const FEISHU_REFRESH_WINDOW_MS = 30 * 60 * 1000;
+const DINGTALK_TOKEN_LENGTH = 32;
+const FEISHU_TOKEN_PREFIX = "t-g104";
+const FEISHU_TOKEN_LENGTH = FEISHU_TOKEN_PREFIX.length + 1 + 36;
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** Issues, reuses and checks tokens for both vendors. */
@@ -144,10 +147,30 @@ export class TokenStore {
     return [...this.byValue.keys()];
   }
 
-  /** The token values not yet expired by time (what the ledger must mask besides the configured secrets). */
-  liveValues(): string[] {
-    const now = this.now();
-    return [...this.byValue.values()].filter((t) => now < t.expiresAt).map((t) => t.value);
+  /**
+   * `text` with every issued token it contains (one still kept) replaced by `mask`. Tokens are
+   * found by their shape, so the cost grows with the text, not with the number of tokens.
+   */
+  maskIssued(text: string, mask = "***"): string {
+    const hits: [number, number][] = [];
+    for (const run of text.matchAll(/[0-9a-f]{32,}/g)) {
+      for (let i = run.index; i + DINGTALK_TOKEN_LENGTH <= run.index + run[0].length; i += 1) {
+        if (this.issued.has(text.slice(i, i + DINGTALK_TOKEN_LENGTH))) hits.push([i, i + DINGTALK_TOKEN_LENGTH]);
+      }
+    }
+    for (let i = text.indexOf(FEISHU_TOKEN_PREFIX); i >= 0; i = text.indexOf(FEISHU_TOKEN_PREFIX, i + 1)) {
+      if (this.issued.has(text.slice(i, i + FEISHU_TOKEN_LENGTH))) hits.push([i, i + FEISHU_TOKEN_LENGTH]);
+    }
+    if (hits.length === 0) return text;
+    hits.sort((a, b) => a[0] - b[0]);
+    let out = "";
+    let at = 0;
+    for (const [start, end] of hits) {
+      if (end <= at) continue;
+      out += text.slice(at, Math.max(at, start)) + (start >= at ? mask : "");
+      at = end;
+    }
+    return out + text.slice(at);
   }
 
   private isValid(token: IssuedToken, now: number): boolean {
@@ -187,12 +210,12 @@ function grant(token: IssuedToken, now: number): TokenGrant {
 
 /** DingTalk tokens are 32 lowercase hex characters. */
 function dingTalkTokenValue(): string {
-  return randomBytes(16).toString("hex");
+  return randomBytes(DINGTALK_TOKEN_LENGTH / 2).toString("hex");
 }
 
 /** Feishu tenant tokens look like `t-g1044…` followed by mixed-case alphanumerics. */
 function feishuTokenValue(): string {
   let tail = "";
   for (let i = 0; i < 36; i += 1) tail += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
-  return `t-g104${randomInt(10)}${tail}`;
+  return `${FEISHU_TOKEN_PREFIX}${randomInt(10)}${tail}`;
 }

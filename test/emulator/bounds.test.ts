@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../provider/emulator";
-import { CORP, DT, dingTalkEvents, get, manualClock, post } from "./helpers";
+import { CORP, DT, FS, dingTalkEvents, get, post } from "./helpers";
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -48,17 +48,17 @@ describe("bounded memory", () => {
     expect((await dingTalkEvents(emu, "subscribe", again, { scope: "ORG", scopeId: CORP })).status).toBe(200);
   });
 
-  it("masks configured secrets and live tokens in the ledger, not tokens that expired", async () => {
-    const clock = manualClock();
-    emu = await startEmulator({ now: clock.now, tokenTtlSeconds: 60 });
-    const old = await suiteToken(emu);
-    clock.advance(61_000);
+  it("masks configured secrets and every token it keeps, found by shape wherever they sit; forgotten tokens are not", async () => {
+    emu = await startEmulator({ tokenLimit: 3 });
+    const forgotten = await suiteToken(emu);
+    const fsToken = (await post(`${emu.url}/open-apis/auth/v3/tenant_access_token/internal`, { app_id: FS.apps[0]!.appId, app_secret: FS.apps[0]!.appSecret })).body.tenant_access_token as string;
+    const kept = await suiteToken(emu);
     const live = await suiteToken(emu);
-    // A caller that pastes values where an id belongs.
-    for (const unionId of [live, suite.suiteSecret, old]) {
-      await dingTalkEvents(emu, "subscribe", live, { scope: "SPACE", scopeId: "s" }, unionId);
-    }
-    expect(emu.ledger().filter((e) => e.op === "subscribe").map((e) => e.unionId)).toEqual(["***", "***", old]);
+    expect(emu.issuedTokens()).not.toContain(forgotten);
+    // A caller that pastes values where an id belongs, alone or inside other text.
+    const pasted = [live, `ab${kept}cd`, `x${fsToken}y`, `${kept}${live}`, suite.suiteSecret, forgotten];
+    for (const unionId of pasted) await dingTalkEvents(emu, "subscribe", live, { scope: "SPACE", scopeId: "s" }, unionId);
+    expect(emu.ledger().filter((e) => e.op === "subscribe").map((e) => e.unionId)).toEqual(["***", "ab***cd", "x***y", "******", "***", forgotten]);
   });
 
   it("rejects invalid limits naming the option", async () => {
