@@ -134,6 +134,14 @@ describe("errors, as the SDK surfaces them", () => {
     if (code === 99991672) expect(response.data.error.permission_violations).toEqual([{ type: "action_scope_required", subject: "helpdesk:all:readonly" }]);
   });
 
+  it("404 and 405 through the SDK's generic request, on a path Feishu does not serve and with a wrong method", async () => {
+    const c = client();
+    const notFound = await thrown<AxiosLikeError>(c.request({ method: "POST", url: "/open-apis/helpdesk/v1/nothing", data: {} }));
+    expectVendorError(notFound, 404, 404);
+    const wrongMethod = await thrown<AxiosLikeError>(c.request({ method: "GET", url: "/open-apis/helpdesk/v1/events/subscribe" }, lark.withHelpDeskCredential()));
+    expect(expectVendorError(wrongMethod, 405, 405).headers["allow"]).toBe("POST");
+  });
+
   it("applied, then the answer lost: the SDK reports a network error while the pairs were subscribed", async () => {
     const c = client();
     await c.tokenManager.getTenantAccessToken();
