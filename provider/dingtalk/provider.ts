@@ -116,7 +116,7 @@ export class DingTalkProvider {
       await this.clientFor(settings).subscribe(s);
     } catch (e) {
       // The request may have been applied with its answer lost: record the resource, so a later up or destroy cleans up.
-      if (mayHaveApplied(e)) throw createdButFailed(id, { ...outs, unconfirmed: true }, e, `subscribe ${id} may have been applied`);
+      if (mayHaveApplied(e)) throw createdButFailed(id, { ...outs, unconfirmed: true }, e, `subscribe ${id} may have been applied`, inputs);
       throw e;
     }
     return { id, outs };

@@ -16,11 +16,14 @@ export function mayHaveApplied(error: unknown): boolean {
  * and the properties that describe what may be live, which the dynamic-provider host reports as
  * `ErrorResourceInitFailed`. Pulumi then records the resource ("created but failed" on create; the
  * new properties on update), so a later `up` or `destroy` acts on it instead of orphaning it.
- * The message is the cause's, with `note` added.
+ * The message is the cause's, with `note` added; `inputs` supply the `__provider` to keep.
  */
-export function createdButFailed(id: string, properties: object, cause: unknown, note: string): Error {
+export function createdButFailed(id: string, properties: object, cause: unknown, note: string, inputs: Record<string, unknown> = {}): Error {
   const base = cause instanceof Error ? cause : new Error(String(cause));
   const err = new Error(`${base.message} (${note}; recorded in the state so that the next pulumi up or destroy settles it)`, { cause: base });
-  Object.assign(err, { id, properties: { ...properties }, reasons: [`${note}: ${base.message}`] });
+  // The host adds `__provider` to the properties of a success, not to these: without it the
+  // recorded resource could never be updated or deleted.
+  const provider = inputs.__provider === undefined ? {} : { __provider: inputs.__provider };
+  Object.assign(err, { id, properties: { ...properties, ...provider }, reasons: [`${note}: ${base.message}`] });
   return err;
 }

@@ -112,7 +112,7 @@ export class FeishuProvider {
       await this.clientFor(settings).subscribe(events);
     } catch (e) {
       // The request may have been applied with its answer lost: record the resource, so a later up or destroy cleans up.
-      if (mayHaveApplied(e)) throw createdButFailed(id, { ...outputs(settings, events), unconfirmed: true }, e, `subscribe on helpdesk ${settings.helpdesk.helpdeskId} may have been applied`);
+      if (mayHaveApplied(e)) throw createdButFailed(id, { ...outputs(settings, events), unconfirmed: true }, e, `subscribe on helpdesk ${settings.helpdesk.helpdeskId} may have been applied`, inputs);
       throw e;
     }
     return { id, outs: outputs(settings, events) };
@@ -147,7 +147,7 @@ export class FeishuProvider {
     } catch (e) {
       if (!mayHaveApplied(e)) throw e;
       const live = { ...outputs(settings, normalizeEvents([...oldEvents, ...added])), unconfirmed: true };
-      throw createdButFailed(id, live, e, `subscribe ${added.map(eventKey).join(", ")} may have been applied`);
+      throw createdButFailed(id, live, e, `subscribe ${added.map(eventKey).join(", ")} may have been applied`, news);
     }
     const release = this.unclaimed(settings, diff.removed);
     try {
@@ -156,7 +156,7 @@ export class FeishuProvider {
       // The added pairs are live: the state must say so, with the pairs not yet removed, or they are orphaned.
       const live = normalizeEvents([...events, ...release]);
       const note = added.length > 0 ? `subscribed ${added.map(eventKey).join(", ")}, then unsubscribe failed` : "unsubscribe failed";
-      throw createdButFailed(id, { ...outputs(settings, live), unconfirmed: true }, e, note);
+      throw createdButFailed(id, { ...outputs(settings, live), unconfirmed: true }, e, note, news);
     }
     return { outs: outputs(settings, events) };
   }

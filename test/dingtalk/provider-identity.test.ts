@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DingTalkProvider } from "../../provider/dingtalk/provider";
 import { startEmulator } from "../../provider/emulator";
 import { UNKNOWN } from "../../provider/dynamic/check";
+import { ConfiguredProfiles } from "../../provider/dynamic/configured";
+import { DINGTALK_PROFILE_SPEC, readDingTalkSettings } from "../../provider/dingtalk/settings";
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 const CORP_A = "ding-corp-a";
@@ -255,9 +257,6 @@ describe("DingTalkProvider: identity from state, profiles", () => {
 
 describe("DingTalk profile settings", () => {
   it("a profile inherits the endpoint and tuning options; its own bad option is named by its own key", async () => {
-    const { readDingTalkSettings } = await import("../../provider/dingtalk/settings");
-    const { ConfiguredProfiles } = await import("../../provider/dynamic/configured");
-    const { DINGTALK_PROFILE_SPEC } = await import("../../provider/dingtalk/settings");
     const values: Record<string, unknown> = {
       "dingtalk:endpoint": "https://api.dingtalk.io",
       "dingtalk:maxQps": "7",

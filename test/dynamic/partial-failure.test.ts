@@ -16,6 +16,11 @@ describe("createdButFailed", () => {
     expect(e.message).toMatch(/^DingTalk subscribe ORG:ding1 failed: network error \(subscribe ORG:ding1 may have been applied; recorded in the state/);
     expect(e.cause).toBe(cause);
   });
+
+  it("keeps the inputs' __provider: the host adds it only to successes, and a resource recorded without it can never be deleted", () => {
+    const e = createdButFailed("ORG:ding1", { scope: "ORG" }, new Error("lost"), "subscribe may have been applied", { __provider: "exports.handler=…", scope: "ORG" }) as any;
+    expect(e.properties).toEqual({ scope: "ORG", __provider: "exports.handler=…" });
+  });
 });
 
 describe("mayHaveApplied", () => {
