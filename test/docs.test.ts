@@ -106,7 +106,8 @@ describe("README", () => {
     expect(emulator).toContain("npx pulumi-dingtalk-feishu-emulator");
     expect(readme).toContain("npm install pulumi-dingtalk-feishu @pulumi/pulumi");
     const limits = section("Known limits");
-    for (const word of ["drift", "Node.js only", "`__provider`", "Automation API"]) expect(limits).toContain(word);
+    for (const word of ["drift", "Node.js only", "`__provider`", "language host"]) expect(limits).toContain(word);
+    expect(limits).not.toContain("runs Pulumi through the Automation API");
   });
 
   it("is shipped with a CHANGELOG entry for the package version and the Apache-2.0 license", () => {
