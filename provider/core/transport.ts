@@ -2,6 +2,7 @@ import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from "undici";
 import { isLoopbackHost } from "./endpoint";
 import { ConfigError, NetworkError, TimeoutError, type ErrorContext, type TimeoutPhase } from "./errors";
 import { CLIENT_OPTION_RULES } from "./options";
+import { USER_AGENT } from "./user-agent";
 
 /** One HTTP request. `json`, when present, is serialized as the body. */
 export interface TransportRequest {
@@ -43,7 +44,6 @@ export interface HttpTransportOptions {
   maxBodyBytes?: number;
 }
 
-const USER_AGENT = "pulumi-dingtalk-feishu";
 const FORBIDDEN_HEADER_CHARS = /[\r\n\0]/;
 // What undici (and HTTP) lets through in a header value: tab, visible ASCII, space and obs-text.
 const NOT_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/u;
