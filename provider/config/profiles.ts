@@ -161,6 +161,15 @@ function parseProfileMap(
       if (!spec.keys.includes(key)) {
         throw new ConfigError(`${keyName(name, key.slice(0, 64))} is not a setting of a ${spec.namespace} profile; use one of ${spec.keys.join(", ")}.`, keyName(name, key));
       }
+      if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        // `pulumi config set --path` stores an all-digit value as a number; past 2^53 it arrives rounded
+        // (a 19-digit helpdesk id ends in 000), so the id the user set is already lost.
+        throw new ConfigError(
+          `${keyName(name, key)} arrived as a number too large to be exact (${value}); set it as text: ` +
+            `pulumi config set --path --type string '${keyName(name, key).split(" ")[0]}' <value>.`,
+          keyName(name, key),
+        );
+      }
       if (typeof value === "number" || typeof value === "boolean") values[key] = String(value);
       else if (typeof value === "string") values[key] = value;
       else throw new ConfigError(`${keyName(name, key)} must be a string.`, keyName(name, key));

@@ -28,7 +28,17 @@ interface ExampleCase {
   dingtalk: string[];
   feishu: string[];
   outputs?: (emu: Emulator) => Record<string, unknown>;
+  /** Config keys are paths (`pulumi config set --path`), for profiles. */
+  configPath?: boolean;
+  /** Feishu subscriptions as `<app> <helpdeskId> <type>/<subtype>`, when not all on the default app and helpdesk. */
+  feishuAt?: string[];
 }
+
+// A second helpdesk (own app) and a second organization that installed the demo suite, for the profile examples.
+const APP2 = { appId: "cli_examples00000002", appSecret: "fsAppSecret-examples-2-7a6b5c4d3e2f1a0b" };
+const HELPDESK2 = { helpdeskId: "7000000000000000002", helpdeskToken: "fsHelpdeskToken-examples-2-9e8d7c6b" };
+const CORP2 = "ding-corp-second";
+const secret = (value: string) => ({ value, secret: true });
 
 const cases: Record<string, ExampleCase> = {
   root: {
@@ -85,6 +95,50 @@ const cases: Record<string, ExampleCase> = {
     feishu: [TICKET_CREATED, TICKET_UPDATED, TICKET_MESSAGE],
     outputs: (emu) => ({ larkEndpoint: `${emu.url}/`, helpdeskId: HELPDESK }),
   },
+  "feishu-several-helpdesks": {
+    program: "examples/feishu-several-helpdesks",
+    resources: 2,
+    // The whole map as one secret JSON value (the README's other form): the Automation API cannot pass
+    // `--type string`, and a 19-digit helpdesk id set with --path alone would arrive as a rounded number.
+    config: {
+      "feishu:profiles": secret(
+        JSON.stringify({
+          it: { appId: FEISHU_APP, appSecret: DEFAULT_CREDENTIALS.feishu.apps[0].appSecret, ...DEFAULT_CREDENTIALS.feishu.helpdesks[0] },
+          hr: { ...APP2, ...HELPDESK2 },
+        }),
+      ),
+    },
+    dingtalk: [],
+    feishu: [TICKET_CREATED, TICKET_MESSAGE, TICKET_CREATED, TICKET_MESSAGE],
+    feishuAt: [
+      `${FEISHU_APP} ${HELPDESK} ${TICKET_CREATED}`,
+      `${FEISHU_APP} ${HELPDESK} ${TICKET_MESSAGE}`,
+      `${APP2.appId} ${HELPDESK2.helpdeskId} ${TICKET_CREATED}`,
+      `${APP2.appId} ${HELPDESK2.helpdeskId} ${TICKET_MESSAGE}`,
+    ],
+    outputs: () => ({ byProfile: { it: { helpdeskId: HELPDESK, appId: FEISHU_APP }, hr: { helpdeskId: HELPDESK2.helpdeskId, appId: APP2.appId } } }),
+  },
+  "dingtalk-isv-many-organizations": {
+    program: "examples/dingtalk-isv-many-organizations",
+    resources: 3,
+    configPath: true,
+    config: {
+      "dingtalk:profiles.isv.suiteKey": SUITE.suiteKey,
+      "dingtalk:profiles.isv.suiteSecret": secret(SUITE.suiteSecret),
+      "dingtalk:profiles.isv.suiteTicket": secret(SUITE.suiteTicket),
+      "dingtalk-isv-many-organizations:organizations[0].corpId": SUITE.authCorpId,
+      "dingtalk-isv-many-organizations:organizations[0].operatorUnionId": "union-a",
+      "dingtalk-isv-many-organizations:organizations[0].spaceIds[0]": "isv-space-a",
+      "dingtalk-isv-many-organizations:organizations[1].corpId": CORP2,
+      "dingtalk-isv-many-organizations:organizations[1].operatorUnionId": "union-b",
+    },
+    dingtalk: [`${SUITE.suiteKey} ORG:${SUITE.authCorpId} union-a`, `${SUITE.suiteKey} SPACE:isv-space-a union-a`, `${SUITE.suiteKey} ORG:${CORP2} union-b`],
+    feishu: [],
+    outputs: () => ({
+      ids: [`ORG:${SUITE.authCorpId}`, "SPACE:isv-space-a", `ORG:${CORP2}`],
+      organizationsActedFor: [SUITE.authCorpId, SUITE.authCorpId, CORP2],
+    }),
+  },
   "from-config": {
     program: "examples/from-config",
     resources: 4,
@@ -115,7 +169,10 @@ describe("examples run end to end against the emulator", () => {
   let emu: Emulator;
 
   beforeAll(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({
+      dingtalk: { suites: [...DEFAULT_CREDENTIALS.dingtalk.suites, { ...SUITE, authCorpId: CORP2 }] },
+      feishu: { apps: [...DEFAULT_CREDENTIALS.feishu.apps, APP2], helpdesks: [...DEFAULT_CREDENTIALS.feishu.helpdesks, HELPDESK2] },
+    });
   });
   beforeEach(() => emu.reset());
   afterAll(async () => {

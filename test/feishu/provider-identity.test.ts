@@ -153,3 +153,20 @@ describe("FeishuProvider: identity from state, profiles, partial results", () =>
     expect(held()).toEqual([]);
   });
 });
+
+describe("Feishu profiles from structured config", () => {
+  it("a 19-digit id that arrived as a rounded number is refused naming the key and --type string", async () => {
+    const p = new FeishuProvider();
+    await p.configure(configOf({ "feishu:profiles": { hr: { appId: "cli_x", appSecret: "s-secret-1", helpdeskId: 7000000000000000001, helpdeskToken: "t-secret-1" } } }));
+    await expect(p.check({}, { events: [TicketCreated], profile: "hr" })).rejects.toThrow(
+      /feishu:profiles\.hr\.helpdeskId arrived as a number too large to be exact \(7000000000000000000\); set it as text: pulumi config set --path --type string 'feishu:profiles\.hr\.helpdeskId'/,
+    );
+  });
+
+  it("the whole map as one secret JSON string works too", async () => {
+    const p = new FeishuProvider();
+    await p.configure(configOf({ "feishu:profiles": JSON.stringify({ hr: { appId: "cli_x", appSecret: "s-secret-1", helpdeskId: "7000000000000000001", helpdeskToken: "t-secret-1" } }) }));
+    const r = await p.check({}, { events: [TicketCreated], profile: "hr" });
+    expect(r).not.toHaveProperty("failures");
+  });
+});
