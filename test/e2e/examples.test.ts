@@ -187,23 +187,25 @@ describe("examples run end to end against the emulator", () => {
   it.each(Object.entries(cases))("%s: up subscribes, preview is clean, destroy unsubscribes", async (_name, c) => {
     const stack = TestStack.create({ program: c.program, config: { ...emulatorConfig(emu, DEFAULT_CREDENTIALS, c.flow), ...c.config } });
     try {
-      const up = await stack.run("up");
+      const path = c.configPath ? { configPath: true } : {};
+      const up = await stack.run("up", {}, path);
       expect(up.ok, failure("up", up)).toBe(true);
       expect(dingtalkHeld(emu)).toEqual([...c.dingtalk].sort());
       expect(feishuHeld(emu)).toEqual([...c.feishu].sort());
-      for (const s of emu.subscriptions().feishu) expect(s).toMatchObject({ app: FEISHU_APP, helpdeskId: HELPDESK });
+      if (c.feishuAt) expect(emu.subscriptions().feishu.map((s) => `${s.app} ${s.helpdeskId} ${s.type}/${s.subtype}`).sort()).toEqual([...c.feishuAt].sort());
+      else for (const s of emu.subscriptions().feishu) expect(s).toMatchObject({ app: FEISHU_APP, helpdeskId: HELPDESK });
       expect(emu.ledger().every((e) => e.status === 200), JSON.stringify(emu.ledger())).toBe(true);
       if (c.outputs) expect(up.outputs).toMatchObject(c.outputs(emu));
       expect(await stack.dynamicResources()).toHaveLength(c.resources);
       expect(emu.ledger().filter((e) => e.op === "subscribe")).toHaveLength(c.resources);
 
       const mark = emu.ledger().at(-1)?.seq ?? 0;
-      const preview = await stack.run("preview");
+      const preview = await stack.run("preview", {}, path);
       expect(preview.ok, failure("preview", preview)).toBe(true);
       expect(Object.keys(preview.changeSummary ?? {})).toEqual(["same"]);
       expect(emu.ledger().filter((e) => e.seq > mark)).toEqual([]);
 
-      const destroy = await stack.run("destroy");
+      const destroy = await stack.run("destroy", {}, path);
       expect(destroy.ok, failure("destroy", destroy)).toBe(true);
       expect(emu.subscriptions()).toEqual({ dingtalk: [], feishu: [] });
       const unsubscribes = emu.ledger().filter((e) => e.seq > mark && e.op === "unsubscribe");
