@@ -16,6 +16,9 @@ export type ProviderKind = "dingtalk" | "feishu" | "noop";
  * the same in every folder and release, and `require` resolves the package from the provider
  * process's working directory, the program's folder, exactly as the v0.1 serialized shim did.
  * The runtime's `implementation(kind)` is therefore a contract with every state ever written.
+ *
+ * Stored twice because the host copies `__provider` into every create, read and update result,
+ * and reads it back from there for delete and refresh; only its length is ours to choose.
  */
 export function providerModule(kind: ProviderKind): string {
   return `exports.handler=()=>require("pulumi-dingtalk-feishu/runtime").implementation(${JSON.stringify(kind)})`;
