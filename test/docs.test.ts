@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { CLIENT_OPTION_KEYS } from "../provider/config/client-options";
 import { CLIENT_OPTION_RULES } from "../provider/core/options";
 import { DEBUG_ENV } from "../provider/core/logger";
-import { DEFAULT_DINGTALK_ENDPOINT, DINGTALK_SETTINGS } from "../provider/dingtalk/settings";
-import { DEFAULT_FEISHU_ENDPOINT, FEISHU_SETTINGS } from "../provider/feishu/settings";
+import { DEFAULT_DINGTALK_ENDPOINT, DINGTALK_PROFILE_SPEC, DINGTALK_SETTINGS } from "../provider/dingtalk/settings";
+import { DEFAULT_FEISHU_ENDPOINT, FEISHU_PROFILE_SPEC, FEISHU_SETTINGS } from "../provider/feishu/settings";
 
 const root = resolve(__dirname, "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -76,7 +76,14 @@ describe("README", () => {
     }
     expect(row(config, `${DEBUG_ENV}=1`)).toBeDefined();
     // Every key in the tables is a real one.
-    const known = new Set([...settings.map((s) => s.config), ...CLIENT_OPTION_KEYS.flatMap((k) => [`dingtalk:${k}`, `feishu:${k}`])]);
+    // The profile maps (issue 12): one row each, with their JSON environment variable.
+    for (const spec of [DINGTALK_PROFILE_SPEC, FEISHU_PROFILE_SPEC]) expect(row(config, `${spec.namespace}:profiles`)).toContain(`| \`${spec.envVar}\` (JSON) |`);
+    const known = new Set([
+      ...settings.map((s) => s.config),
+      ...CLIENT_OPTION_KEYS.flatMap((k) => [`dingtalk:${k}`, `feishu:${k}`]),
+      "dingtalk:profiles",
+      "feishu:profiles",
+    ]);
     const listed = [...config.matchAll(/^\| `((?:dingtalk|feishu):\w+)` \|/gm)].map((m) => m[1]);
     expect(listed.filter((k) => !known.has(k))).toEqual([]);
     expect(new Set(listed).size).toBe(known.size);

@@ -88,7 +88,9 @@ describe("Feishu HelpdeskEventSubscription end to end", () => {
     expect(fx.emu.subscriptions().feishu).toEqual([]);
   });
 
-  it("replaces on a change of endpoint (Feishu to Lark), unsubscribing at the old one", async () => {
+  it("a change of endpoint (Feishu to Lark) under the same profile stops before anything changes, naming the recorded endpoint", async () => {
+    // Identity from state (issue 9 §1): the old pairs could only be removed at the old endpoint, which
+    // is no longer configured. Moving is a change of the resource's profile (README, Profiles).
     const lark = await startEmulator();
     const s = TestStack.create({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
     try {
@@ -96,14 +98,17 @@ describe("Feishu HelpdeskEventSubscription end to end", () => {
       await s.up();
       expect(held(fx.emu)).toEqual(["helpdesk.ticket/ticket.created_v1"]);
       s.setConfig("feishu:endpoint", lark.url.replace("127.0.0.1", "localhost"));
-      const moved = await s.up();
-      expect(moved.summary?.resourceChanges).toMatchObject({ replace: 1 });
-      expect(lark.subscriptions().feishu.map((x) => x.subtype)).toEqual(["ticket.created_v1"]);
-      expect(fx.emu.subscriptions().feishu).toEqual([]);
-      const [r] = await s.dynamicResources();
-      expect(r.outputs.endpoint).toMatch(/^http:\/\/localhost:\d+\/$/);
+      const mark = lastSeq(fx.emu);
+      const moved = await s.run("up");
+      expect(moved.ok).toBe(false);
+      expect(moved.stdout + (moved.error?.message ?? "")).toMatch(/was made with app .* at http:\/\/127\.0\.0\.1:\d+\/ \(profile "default"\).*Set feishu:endpoint \(FEISHU_ENDPOINT\) back/);
+      expect(lark.ledger()).toEqual([]);
+      expect(apiCalls(fx.emu, mark)).toEqual([]);
+      expect(held(fx.emu)).toEqual(["helpdesk.ticket/ticket.created_v1"]);
+      s.setConfig("feishu:endpoint", fx.emu.url);
+      await s.up();
       await s.destroy();
-      expect(lark.subscriptions().feishu).toEqual([]);
+      expect(fx.emu.subscriptions().feishu).toEqual([]);
     } finally {
       s.cleanup();
       await lark.stop();
