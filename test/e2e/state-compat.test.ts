@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
 import { providerModule } from "../../provider/dynamic/shim";
-import { emulatorConfig, emulatorPerFile, type TestStack } from "./harness";
+import { emulatorConfig, emulatorPerFile, repoRoot, type TestStack } from "./harness";
 import { callsSince, dingtalkHeld, feishuHeld, lastSeq } from "./ledger";
 
 // A checkpoint written by v0.1.0 (serialized ~2 KB `__provider` shims), captured from a real run by
@@ -87,5 +88,60 @@ describe("a stack written by v0.1", () => {
       "feishu ticket.created_v1 200",
     ]);
     expect(fx.emu.subscriptions()).toEqual({ dingtalk: [], feishu: [] });
+  });
+});
+
+// The stored module names the package, not a path or a version: with two copies installed (the
+// program's own and one nested under a library), both copies' resources run on the copy the
+// program's folder resolves, one implementation, one token cache.
+describe("two copies of the package in one program", () => {
+  const fx = emulatorPerFile();
+  let dir: string | undefined;
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs the resources of both on one implementation: one token, one call per create and delete", async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdf-two-copies-"));
+    const modules = join(dir, "node_modules");
+    mkdirSync(modules);
+    symlinkSync(join(repoRoot, "node_modules", "@pulumi"), join(modules, "@pulumi"), "dir");
+    symlinkSync(repoRoot, join(modules, "pulumi-dingtalk-feishu"), "dir");
+    // A library with its own copy of the package (a real copy on disk, another version number).
+    const nested = join(modules, "lib", "node_modules", "pulumi-dingtalk-feishu");
+    mkdirSync(nested, { recursive: true });
+    cpSync(join(repoRoot, "dist", "provider"), join(nested, "dist", "provider"), { recursive: true });
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    writeFileSync(join(nested, "package.json"), JSON.stringify({ ...pkg, version: "0.0.1-nested", scripts: {} }));
+    writeFileSync(
+      join(modules, "lib", "index.js"),
+      `const { dingtalk } = require("pulumi-dingtalk-feishu");\n` +
+        `exports.copyVersion = require("pulumi-dingtalk-feishu/package.json").version;\n` +
+        `exports.subscribe = (name, scopeId) => new dingtalk.StorageEventSubscription(name, { scope: "SPACE", scopeId, unionId: "union-1" });\n`,
+    );
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: two-copies\nruntime: nodejs\nmain: index.js\n");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "two-copies", version: "0.0.0", private: true }));
+    writeFileSync(
+      join(dir, "index.js"),
+      `const { dingtalk } = require("pulumi-dingtalk-feishu");\n` +
+        `const lib = require("lib");\n` +
+        `new dingtalk.StorageEventSubscription("top", { scope: "SPACE", scopeId: "space-top", unionId: "union-1" });\n` +
+        `lib.subscribe("nested", "space-nested");\n` +
+        `exports.copies = [require("pulumi-dingtalk-feishu/package.json").version, lib.copyVersion];\n`,
+    );
+    const stack = fx.stack({ program: dir, config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });
+
+    let mark = lastSeq(fx.emu);
+    const up = await stack.up();
+    expect(up.outputs?.copies).toEqual([JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version, "0.0.1-nested"]);
+    expect(dingtalkHeld(fx.emu)).toEqual(["SPACE:space-nested:union-1", "SPACE:space-top:union-1"]);
+    expect(callsSince(fx.emu, mark).map((e) => e.op).sort()).toEqual(["subscribe", "subscribe", "token"]);
+    const resources = await stack.dynamicResources();
+    expect(resources.map((r) => r.inputs.__provider)).toEqual([providerModule("dingtalk"), providerModule("dingtalk")]);
+
+    mark = lastSeq(fx.emu);
+    await stack.destroy();
+    expect(callsSince(fx.emu, mark).map((e) => e.op).sort()).toEqual(["token", "unsubscribe", "unsubscribe"]);
+    expect(fx.emu.subscriptions().dingtalk).toEqual([]);
   });
 });
