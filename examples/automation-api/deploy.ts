@@ -1,4 +1,4 @@
-// Runs `pulumi preview`, `up` or `destroy` of the program in ./program through Pulumi's
+// Runs `pulumi preview`, `up` or `destroy` of the program beside it (index.ts) through Pulumi's
 // Automation API: what a deployment pipeline step does, as a TypeScript program.
 //
 //   node out/deploy.js preview|up|destroy
@@ -34,7 +34,8 @@ export interface DeployResult {
   outputs: Record<string, unknown>;
 }
 
-const PROGRAM_DIR = path.join(__dirname, "program");
+// The program is this folder's Pulumi.yaml and index.ts (compiled, this file runs from out/).
+const PROGRAM_DIR = path.basename(__dirname) === "out" ? path.dirname(__dirname) : __dirname;
 
 /** Runs one operation on the stack named by `PULUMI_STACK` (default `ci`). */
 export async function deploy(op: Operation, options: DeployOptions = {}): Promise<DeployResult> {

@@ -15,7 +15,7 @@ import { apiOps, callsSince, dingtalkHeld, feishuHeld, lastSeq } from "./ledger"
 const fx = emulatorPerFile();
 const C = DEFAULT_CREDENTIALS;
 const SECRETS = [C.dingtalk.apps[0].appSecret, C.feishu.apps[0].appSecret, C.feishu.helpdesks[0].helpdeskToken];
-const programDir = join(repoRoot, "examples", "automation-api", "program");
+const programDir = join(repoRoot, "examples", "automation-api");
 
 describe("examples/automation-api", () => {
   const backendDir = mkdtempSync(join(tmpdir(), "pdf-automation-"));

@@ -181,7 +181,7 @@ describe("examples run end to end against the emulator", () => {
 
   it("covers every folder under examples/", () => {
     const folders = readdirSync(join(repoRoot, "examples"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-    // automation-api is a driver, not a program folder: test/e2e/automation-api.test.ts runs it.
+    // automation-api is run through its Automation API driver by test/e2e/automation-api.test.ts.
     expect(folders.filter((f) => f !== "automation-api").sort()).toEqual(Object.keys(cases).sort());
   });
 
