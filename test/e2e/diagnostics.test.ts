@@ -143,6 +143,12 @@ describe("settings refused at preview: one line under the resource, no vendor ca
       "feishu:maxAttempts",
     ],
     [
+      "a profile that is not configured",
+      () => ({ ...only("feishu", base()), profile: "staging" }),
+      "tickets",
+      'The feishu profile "staging" is not configured',
+    ],
+    [
       "plain http to a host that is not loopback",
       () => ({ ...only("feishu", base()), "feishu:endpoint": "http://open.feishu.cn" }),
       "tickets",
@@ -191,6 +197,16 @@ describe("debug output on request", () => {
     expect(r.ok).toBe(false);
     expect(cliOutput(r)).toMatch(/^\s+at .+[:(]/m);
     expect(cliOutput(r)).toContain("Feishu settings are incomplete: set feishu:helpdeskToken");
+  });
+
+  it("pulumi preview --debug shows the stack as debug lines, and the error once", async () => {
+    const s = stack(without(only("feishu", base()), "feishu:helpdeskToken"));
+    const r = await s.run("preview", { debug: true });
+    const output = cliOutput(r);
+    expect(r.ok).toBe(false);
+    expect(output).toMatch(/debug: ConfigError: Feishu settings are incomplete[^\n]*\n(\s+.*\n)*?\s+at .+[:(]/);
+    const tickets = [...diagnosticsSection(output)].find(([h]) => h.endsWith("(tickets)"))![1];
+    expect(tickets.match(/error: /g)).toHaveLength(1);
   });
 });
 

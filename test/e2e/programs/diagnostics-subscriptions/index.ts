@@ -7,6 +7,7 @@ const vendors = (config.get("vendors") ?? "dingtalk,feishu").split(",");
 // Inputs come from config as plain strings so that a test can pass a value the types refuse
 // (the provider's check must name it at preview).
 const scopeIds = config.getObject<string[]>("scopeIds") ?? ["space-diagnostics"];
+const profile = config.get("profile");
 const dingtalkSubscriptions = vendors.includes("dingtalk")
   ? scopeIds.map(
       (scopeId, i) =>
@@ -14,6 +15,7 @@ const dingtalkSubscriptions = vendors.includes("dingtalk")
           scope: (config.get("scope") ?? "SPACE") as "ORG" | "SPACE",
           scopeId,
           unionId: config.get("unionId") ?? "diagnostics-operator",
+          profile,
         }),
     )
   : [];
@@ -21,6 +23,7 @@ const dingtalkSubscriptions = vendors.includes("dingtalk")
 const feishuSubscription = vendors.includes("feishu")
   ? new feishu.HelpdeskEventSubscription("tickets", {
       events: config.getObject<feishu.HelpdeskEvent[]>("events") ?? [feishu.HelpdeskEvents.TicketCreated],
+      profile,
     })
   : undefined;
 
