@@ -136,7 +136,8 @@ describe("integrity of the HTTP layer end to end (issue 9 §2, §5, §6, §7)", 
 
   it("§5: tokens valid for one use, 12 DingTalk and 3 Feishu creates in parallel: all succeed, each call on a fresh token", async () => {
     fx.emu.reset();
-    fx.emu.setFaults({ tokenMaxUses: 1 });
+    // Each call takes 300 ms at the vendor, so the parallel creates hold one token at once and race for its one use.
+    fx.emu.setFaults({ tokenMaxUses: 1, latencyMs: 300 });
     const list = spaces(12, "one-use");
     const s = stack({ "from-config:dingtalk": JSON.stringify(list), "from-config:feishu": JSON.stringify(FEISHU_ENTRIES) });
     const up = await s.up();
@@ -146,12 +147,18 @@ describe("integrity of the HTTP layer end to end (issue 9 §2, §5, §6, §7)", 
     const ledger = fx.emu.ledger();
     // The tokens really expired under the calls: rejections happened, and every success took a token of its own.
     expect(fx.emu.stats().tokenExpired).toBeGreaterThan(0);
+    // The DingTalk creates raced for the same token again and again (the code before issue 9 gave up after 6 rounds).
+    expect(ledger.filter((e) => e.vendor === "dingtalk" && e.fault === "token-expired").length).toBeGreaterThan(list.length / 2);
     expect(ledger.filter((e) => e.fault === "token-expired").length).toBe(fx.emu.stats().tokenExpired);
     for (const vendor of ["dingtalk", "feishu"] as const) {
       const tokenFetches = ledger.filter((e) => e.vendor === vendor && e.op === "token" && e.status === 200).length;
       expect(tokenFetches).toBeGreaterThanOrEqual(subscribes(fx.emu, vendor).filter((e) => e.status === 200).length);
     }
     expect(outputOf(up)).not.toMatch(/rejected|Gave up/);
+    const count = (vendor: string, f: (e: Entry) => boolean) => ledger.filter((e) => e.vendor === vendor && f(e)).length;
+    console.log(
+      `§5: ${["dingtalk", "feishu"].map((v) => `${v}: ${count(v, (e) => e.op === "token")} token fetches, ${count(v, (e) => e.fault === "token-expired")} expired-token rejections, ${count(v, (e) => e.op === "subscribe")} subscribe calls`).join("; ")}`,
+    );
   });
 
   it("§7: DingTalk's IP ban (on 503 and on 200) and permission refusals on 5xx are tried exactly once, and the error names the code", async () => {
