@@ -10,6 +10,8 @@ interface DingTalkEntry {
   unionId: string;
   profile?: string;
   authCorpId?: string;
+  /** Passed as the `ignoreChanges` resource option. */
+  ignoreChanges?: string[];
 }
 
 interface FeishuEntry {
@@ -21,7 +23,12 @@ interface FeishuEntry {
 const config = new pulumi.Config();
 
 const dingtalkSubscriptions = (config.getObject<DingTalkEntry[]>("dingtalk") ?? []).map(
-  (e) => new dingtalk.StorageEventSubscription(e.name, { scope: e.scope, scopeId: e.scopeId, unionId: e.unionId, profile: e.profile, authCorpId: e.authCorpId }),
+  (e) =>
+    new dingtalk.StorageEventSubscription(
+      e.name,
+      { scope: e.scope, scopeId: e.scopeId, unionId: e.unionId, profile: e.profile, authCorpId: e.authCorpId },
+      { ignoreChanges: e.ignoreChanges },
+    ),
 );
 
 const feishuSubscriptions = (config.getObject<FeishuEntry[]>("feishu") ?? []).map(
