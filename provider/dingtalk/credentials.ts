@@ -7,14 +7,26 @@ import { cachedTokenSource, credentialKey, staticTokenSource, type TokenSource }
 import type { TransportResponse } from "../core/transport";
 import { readDingTalkFailure } from "./errors";
 
+/**
+ * The config key each credential field came from, as errors name it (`dingtalk:profiles.isv.suiteTicket`).
+ * Omitted: the top-level keys (`dingtalk:appKey`, …).
+ */
+export type CredentialKeyNames = Readonly<Partial<Record<string, string>>>;
+
 /** How the DingTalk client authenticates. */
-export type DingTalkCredentials =
+export type DingTalkCredentials = (
   /** An internal (enterprise self-built) app. */
   | { kind: "app"; appKey: string; appSecret: string }
   /** A third-party enterprise app acting for an authorizing organization. */
   | { kind: "suite"; suiteKey: string; suiteSecret: string; suiteTicket: string; authCorpId: string }
   /** An access token obtained elsewhere; it cannot be refreshed. */
-  | { kind: "token"; accessToken: string };
+  | { kind: "token"; accessToken: string }
+) & { keyNames?: CredentialKeyNames };
+
+/** The config key a credential field is named by in errors. */
+export function dingTalkKey(credentials: { keyNames?: CredentialKeyNames }, field: string): string {
+  return credentials.keyNames?.[field] ?? `dingtalk:${field}`;
+}
 
 // The vendor documents 7200 s; used when an answer omits or garbles expireIn.
 const DEFAULT_EXPIRES_IN_S = 7200;
@@ -24,23 +36,27 @@ const DEFAULT_EXPIRES_IN_S = 7200;
  * at fault, and registers the secret ones for redaction.
  */
 export function validateDingTalkCredentials(credentials: DingTalkCredentials): DingTalkCredentials {
+  const k = (field: string) => dingTalkKey(credentials, field);
+  const keyNames = credentials.keyNames;
   switch (credentials.kind) {
     case "app":
       return {
         kind: "app",
-        appKey: requireSetting(credentials.appKey, "dingtalk:appKey"),
-        appSecret: requireSetting(credentials.appSecret, "dingtalk:appSecret", { secret: true }),
+        keyNames,
+        appKey: requireSetting(credentials.appKey, k("appKey")),
+        appSecret: requireSetting(credentials.appSecret, k("appSecret"), { secret: true }),
       };
     case "suite":
       return {
         kind: "suite",
-        suiteKey: requireSetting(credentials.suiteKey, "dingtalk:suiteKey"),
-        suiteSecret: requireSetting(credentials.suiteSecret, "dingtalk:suiteSecret", { secret: true }),
-        suiteTicket: requireSetting(credentials.suiteTicket, "dingtalk:suiteTicket", { secret: true }),
-        authCorpId: requireSetting(credentials.authCorpId, "dingtalk:authCorpId"),
+        keyNames,
+        suiteKey: requireSetting(credentials.suiteKey, k("suiteKey")),
+        suiteSecret: requireSetting(credentials.suiteSecret, k("suiteSecret"), { secret: true }),
+        suiteTicket: requireSetting(credentials.suiteTicket, k("suiteTicket"), { secret: true }),
+        authCorpId: requireSetting(credentials.authCorpId, k("authCorpId")),
       };
     case "token":
-      return { kind: "token", accessToken: requireSetting(credentials.accessToken, "dingtalk:accessToken", { secret: true }) };
+      return { kind: "token", keyNames, accessToken: requireSetting(credentials.accessToken, k("accessToken"), { secret: true }) };
   }
 }
 
@@ -78,7 +94,7 @@ export function dingTalkTokenSource(init: {
   caller: VendorCaller;
 }): TokenSource {
   const { endpoint, credentials, cache, caller } = init;
-  if (credentials.kind === "token") return staticTokenSource(credentials.accessToken, "dingtalk:accessToken");
+  if (credentials.kind === "token") return staticTokenSource(credentials.accessToken, dingTalkKey(credentials, "accessToken"));
   const identity = dingTalkIdentity(credentials);
   const exchange = (path: string, json: Record<string, string>, keys: readonly string[]) => () =>
     caller.exchangeForToken(
@@ -92,12 +108,12 @@ export function dingTalkTokenSource(init: {
       keys,
     );
   if (credentials.kind === "app") {
-    const keys = ["dingtalk:appKey", "dingtalk:appSecret"];
+    const keys = ["appKey", "appSecret"].map((f) => dingTalkKey(credentials, f));
     const cacheKey = credentialKey(["dingtalk", endpoint.href, identity], [credentials.appSecret]);
     const fetch = exchange("/v1.0/oauth2/accessToken", { appKey: credentials.appKey, appSecret: credentials.appSecret }, keys);
     return cachedTokenSource(cache, cacheKey, fetch, keys);
   }
-  const keys = ["dingtalk:suiteKey", "dingtalk:suiteSecret", "dingtalk:suiteTicket", "dingtalk:authCorpId"];
+  const keys = ["suiteKey", "suiteSecret", "suiteTicket", "authCorpId"].map((f) => dingTalkKey(credentials, f));
   // Every corpAccessToken call issues a new token, so the cache matters most here.
   const cacheKey = credentialKey(["dingtalk", endpoint.href, identity], [credentials.suiteSecret]);
   const fetch = exchange(

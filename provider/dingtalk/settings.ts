@@ -4,7 +4,7 @@ import type { ClientOptions } from "../core/options";
 import { describeSetting, type SettingName, SettingsSource } from "../config/settings-source";
 import { CLIENT_OPTION_KEYS } from "../config/client-options";
 import { DEFAULT_PROFILE, profileSettingNames, readProfileClientOptions, type ProfileSpec } from "../config/profiles";
-import type { DingTalkCredentials } from "./credentials";
+import { validateDingTalkCredentials, type DingTalkCredentials } from "./credentials";
 
 /** DingTalk's default endpoint; `https://api.dingtalk.io` is the international one. */
 export const DEFAULT_DINGTALK_ENDPOINT = "https://api.dingtalk.com";
@@ -70,6 +70,7 @@ export interface DingTalkSettings {
 export function readDingTalkSettings(source: SettingsSource, profile: string = DEFAULT_PROFILE): DingTalkSettings {
   const S = profileSettingNames(DINGTALK_SETTINGS, DINGTALK_PROFILE_SPEC, profile);
   const get = (name: SettingName) => source.get(name.config, name.env);
+  const keyNames = profile === DEFAULT_PROFILE ? undefined : Object.fromEntries(Object.entries(S).map(([field, name]) => [field, name.config]));
   const endpoint = parseEndpoint(get(S.endpoint) ?? DEFAULT_DINGTALK_ENDPOINT, S.endpoint.config);
   const options = readProfileClientOptions(source, "dingtalk", "DINGTALK", profile);
 
@@ -85,24 +86,27 @@ export function readDingTalkSettings(source: SettingsSource, profile: string = D
   }
   if (app.length > 0) {
     requireAll([S.appKey, S.appSecret], get, "an internal app");
-    const appKey = get(S.appKey)!;
-    return { profile, names: S, endpoint, options, credentials: { kind: "app", appKey, appSecret: get(S.appSecret)! }, identity: { credentialKind: "app", appKey } };
+    const credentials = validateDingTalkCredentials({ kind: "app", keyNames, appKey: get(S.appKey)!, appSecret: get(S.appSecret)! });
+    return { profile, names: S, endpoint, options, credentials, identity: { credentialKind: "app", appKey: get(S.appKey)! } };
   }
   if (suite.length > 0) {
     requireAll([S.suiteKey, S.suiteSecret, S.suiteTicket], get, "a third-party enterprise app");
     const suiteKey = get(S.suiteKey)!;
     const authCorpId = get(S.authCorpId);
+    // Checked now (at preview), naming the key; the organization may be left to each resource.
+    validateDingTalkCredentials({ kind: "suite", keyNames, suiteKey, suiteSecret: get(S.suiteSecret)!, suiteTicket: get(S.suiteTicket)!, authCorpId: authCorpId ?? suiteKey });
     return {
       profile,
       names: S,
       endpoint,
       options,
-      credentials: { kind: "suite", suiteKey, suiteSecret: get(S.suiteSecret)!, suiteTicket: get(S.suiteTicket)!, authCorpId },
+      credentials: { kind: "suite", keyNames, suiteKey, suiteSecret: get(S.suiteSecret)!, suiteTicket: get(S.suiteTicket)!, authCorpId },
       identity: { credentialKind: "suite", suiteKey, authCorpId },
     };
   }
   if (token) {
-    return { profile, names: S, endpoint, options, credentials: { kind: "token", accessToken: token }, identity: { credentialKind: "accessToken" } };
+    const credentials = validateDingTalkCredentials({ kind: "token", keyNames, accessToken: token });
+    return { profile, names: S, endpoint, options, credentials, identity: { credentialKind: "accessToken" } };
   }
   throw new ConfigError(
     `DingTalk credentials are missing. Set ${keys([S.appKey, S.appSecret])} for an internal app (pulumi config set --secret ${profile === DEFAULT_PROFILE ? "" : "--path "}${S.appSecret.config} ...), ` +

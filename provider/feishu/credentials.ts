@@ -8,17 +8,31 @@ import { cachedTokenSource, credentialKey, staticTokenSource, type TokenSource }
 import type { TransportResponse } from "../core/transport";
 import { readFeishuFailure } from "./errors";
 
+/**
+ * The config key each credential field came from, as errors name it (`feishu:profiles.hr.appSecret`).
+ * Omitted: the top-level keys (`feishu:appId`, …).
+ */
+export type CredentialKeyNames = Readonly<Partial<Record<string, string>>>;
+
 /** How the Feishu client obtains its tenant access token. */
-export type FeishuCredentials =
+export type FeishuCredentials = (
   /** A custom (self-built) app. */
   | { kind: "app"; appId: string; appSecret: string }
   /** A tenant access token obtained elsewhere; it cannot be refreshed. */
-  | { kind: "token"; tenantAccessToken: string };
+  | { kind: "token"; tenantAccessToken: string }
+) & { keyNames?: CredentialKeyNames };
 
 /** The helpdesk's id and token from the helpdesk admin console. The token carries the owner's power: a secret. */
 export interface HelpdeskCredentials {
   helpdeskId: string;
   helpdeskToken: string;
+  /** The config keys they came from, as errors name them; omitted: the top-level keys. */
+  keyNames?: CredentialKeyNames;
+}
+
+/** The config key a credential field is named by in errors. */
+export function feishuKey(credentials: { keyNames?: CredentialKeyNames }, field: string): string {
+  return credentials.keyNames?.[field] ?? `feishu:${field}`;
 }
 
 // The vendor documents 7200 s; used when an answer omits or garbles expire.
@@ -29,13 +43,15 @@ export function validateFeishuCredentials(credentials: FeishuCredentials): Feish
   if (credentials.kind === "token") {
     return {
       kind: "token",
-      tenantAccessToken: requireSetting(credentials.tenantAccessToken, "feishu:tenantAccessToken", { secret: true }),
+      keyNames: credentials.keyNames,
+      tenantAccessToken: requireSetting(credentials.tenantAccessToken, feishuKey(credentials, "tenantAccessToken"), { secret: true }),
     };
   }
   return {
     kind: "app",
-    appId: requireSetting(credentials.appId, "feishu:appId"),
-    appSecret: requireSetting(credentials.appSecret, "feishu:appSecret", { secret: true }),
+    keyNames: credentials.keyNames,
+    appId: requireSetting(credentials.appId, feishuKey(credentials, "appId")),
+    appSecret: requireSetting(credentials.appSecret, feishuKey(credentials, "appSecret"), { secret: true }),
   };
 }
 
@@ -44,8 +60,8 @@ export function validateFeishuCredentials(credentials: FeishuCredentials): Feish
  * base64 of `id:token`, registered for redaction.
  */
 export function helpdeskAuthorization(helpdesk: HelpdeskCredentials): string {
-  const id = requireSetting(helpdesk.helpdeskId, "feishu:helpdeskId");
-  const token = requireSetting(helpdesk.helpdeskToken, "feishu:helpdeskToken", { secret: true });
+  const id = requireSetting(helpdesk.helpdeskId, feishuKey(helpdesk, "helpdeskId"));
+  const token = requireSetting(helpdesk.helpdeskToken, feishuKey(helpdesk, "helpdeskToken"), { secret: true });
   const value = Buffer.from(`${id}:${token}`, "utf8").toString("base64");
   registerSecret(value);
   return value;
@@ -81,9 +97,9 @@ export function feishuTokenSource(init: {
   caller: VendorCaller;
 }): TokenSource {
   const { endpoint, credentials, cache, caller } = init;
-  if (credentials.kind === "token") return staticTokenSource(credentials.tenantAccessToken, "feishu:tenantAccessToken");
+  if (credentials.kind === "token") return staticTokenSource(credentials.tenantAccessToken, feishuKey(credentials, "tenantAccessToken"));
   const identity = feishuIdentity(credentials);
-  const keys = ["feishu:appId", "feishu:appSecret"];
+  const keys = ["appId", "appSecret"].map((f) => feishuKey(credentials, f));
   const fetch = () =>
     caller.exchangeForToken(
       {

@@ -4,7 +4,7 @@ import type { ClientOptions } from "../core/options";
 import { describeSetting, type SettingName, SettingsSource } from "../config/settings-source";
 import { CLIENT_OPTION_KEYS } from "../config/client-options";
 import { DEFAULT_PROFILE, profileSettingNames, readProfileClientOptions, type ProfileSpec } from "../config/profiles";
-import type { FeishuCredentials, HelpdeskCredentials } from "./credentials";
+import { helpdeskAuthorization, validateFeishuCredentials, type FeishuCredentials, type HelpdeskCredentials } from "./credentials";
 
 /** Feishu's default endpoint; Lark (international) is `https://open.larksuite.com`, same paths. */
 export const DEFAULT_FEISHU_ENDPOINT = "https://open.feishu.cn";
@@ -52,6 +52,7 @@ export interface FeishuSettings {
 export function readFeishuSettings(source: SettingsSource, profile: string = DEFAULT_PROFILE): FeishuSettings {
   const S = profileSettingNames(FEISHU_SETTINGS, FEISHU_PROFILE_SPEC, profile);
   const get = (name: SettingName) => source.get(name.config, name.env);
+  const keyNames = profile === DEFAULT_PROFILE ? undefined : Object.fromEntries(Object.entries(S).map(([field, name]) => [field, name.config]));
   const endpoint = parseEndpoint(get(S.endpoint) ?? DEFAULT_FEISHU_ENDPOINT, S.endpoint.config);
   const options = readProfileClientOptions(source, "feishu", "FEISHU", profile);
 
@@ -72,10 +73,15 @@ export function readFeishuSettings(source: SettingsSource, profile: string = DEF
   }
   if (missing.length > 0) throw new ConfigError(`Feishu settings are incomplete: set ${keys(missing)}.`);
 
-  const helpdesk = { helpdeskId: get(S.helpdeskId)!, helpdeskToken: get(S.helpdeskToken)! };
-  if (token) return { profile, names: S, endpoint, options, helpdesk, credentials: { kind: "token", tenantAccessToken: token }, appId: "tenantAccessToken" };
-  const appId = get(S.appId)!;
-  return { profile, names: S, endpoint, options, helpdesk, credentials: { kind: "app", appId, appSecret: get(S.appSecret)! }, appId };
+  const helpdesk: HelpdeskCredentials = { helpdeskId: get(S.helpdeskId)!, helpdeskToken: get(S.helpdeskToken)!, keyNames };
+  // Checked now (at preview), naming the key.
+  helpdeskAuthorization(helpdesk);
+  if (token) {
+    const credentials = validateFeishuCredentials({ kind: "token", keyNames, tenantAccessToken: token });
+    return { profile, names: S, endpoint, options, helpdesk, credentials, appId: "tenantAccessToken" };
+  }
+  const credentials = validateFeishuCredentials({ kind: "app", keyNames, appId: get(S.appId)!, appSecret: get(S.appSecret)! });
+  return { profile, names: S, endpoint, options, helpdesk, credentials, appId: get(S.appId)! };
 }
 
 function keys(names: SettingName[]): string {

@@ -150,6 +150,18 @@ describe("DingTalkProvider: identity from state, profiles", () => {
     expect(held()).toEqual([`${B.appKey}/SPACE:s10`, `${B.appKey}/SPACE:s9`]);
   });
 
+  it("a profile's errors name its own keys: a refused token names dingtalk:profiles.b.*, a bad character fails at check", async () => {
+    const p = await providerFor({ ...appA, "dingtalk:profiles": { b: { appKey: B.appKey, appSecret: "wrong-secret-value" } } });
+    await expect(p.create({ scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" })).rejects.toMatchObject({
+      code: "AUTH_ERROR",
+      keys: ["dingtalk:profiles.b.appKey", "dingtalk:profiles.b.appSecret"],
+    });
+    const q = await providerFor({ ...appA, "dingtalk:profiles": { b: { appKey: B.appKey, appSecret: "bad\nsecret-value" } } });
+    const mark = emu.ledger().length;
+    await expect(q.check({}, { scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" })).rejects.toThrow(/dingtalk:profiles\.b\.appSecret must not contain line breaks/);
+    expect(emu.ledger().length).toBe(mark);
+  });
+
   it("one suite profile serves two organizations, each with its own token and recorded organization", async () => {
     const isv = { ...base, "dingtalk:profiles": { isv: { ...SUITE } } };
     const p = await providerFor(isv);
