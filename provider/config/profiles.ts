@@ -3,7 +3,7 @@ import { ConfigError } from "../core/errors";
 import { registerSecret } from "../core/redact";
 import { normalizeClientOptions, type ClientOptions } from "../core/options";
 import { readClientOptions } from "./client-options";
-import { SettingsSource, type SettingName } from "./settings-source";
+import { assertPrintableSetting, SettingsSource, type SettingName } from "./settings-source";
 
 /** The profile made of a vendor's top-level keys (`dingtalk:appKey`, …); resources that name no profile use it. */
 export const DEFAULT_PROFILE = "default";
@@ -91,7 +91,10 @@ export class ProfileSettingsSource extends SettingsSource {
   override get(configKey: string, envName: string): string | undefined {
     const key = configKey.slice(configKey.lastIndexOf(configKey.includes(".") ? "." : ":") + 1);
     const own = this.profile.values[key]?.trim();
-    if (own) return own;
+    if (own) {
+      assertPrintableSetting(own, { config: configKey, env: envName });
+      return own;
+    }
     if (this.spec.inherited.includes(key)) return this.base.get(`${this.spec.namespace}:${key}`, envName);
     return undefined;
   }

@@ -84,10 +84,15 @@ export const NON_RETRYABLE_CODES: ReadonlyArray<{ vendor: Vendor; code: RegExp; 
   { vendor: "feishu", code: /^99991401$/, note: "IP not on the app's allow-list" },
 ];
 
+/** Whether the vendor's code says it refused the request (one of {@link NON_RETRYABLE_CODES}), whatever the HTTP status. */
+export function isRefusalCode(error: VendorApiError): boolean {
+  const code = error.vendorCode;
+  return code !== undefined && NON_RETRYABLE_CODES.some((row) => row.vendor === error.vendor && row.code.test(code));
+}
+
 /** Finds the row of {@link VENDOR_RETRY_TABLE} matching a vendor error, if any. */
 export function findRetryRule(error: VendorApiError): RetryRule | undefined {
-  const code = error.vendorCode;
-  if (code !== undefined && NON_RETRYABLE_CODES.some((row) => row.vendor === error.vendor && row.code.test(code))) return undefined;
+  if (isRefusalCode(error)) return undefined;
   return VENDOR_RETRY_TABLE.find(
     (rule) =>
       rule.vendor === error.vendor &&

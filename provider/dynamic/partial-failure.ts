@@ -1,14 +1,17 @@
 import { NetworkError, TimeoutError, VendorApiError } from "../core/errors";
+import { isRefusalCode } from "../core/retry-policy";
 
 /**
  * Whether the vendor may have applied a request that failed: the request may have reached it
  * and the answer was lost (a timeout, a dropped connection), or it answered with a server error
  * (5xx), which does not say whether the change was made. A refusal (parameter, permission,
- * credentials, throttling: 4xx), a configuration error or a failure before sending say it was not.
+ * credentials, throttling: 4xx, or a refusal code on any status), a configuration error or a failure
+ * before sending say it was not.
  */
 export function mayHaveApplied(error: unknown): boolean {
   if (NetworkError.isInstance(error) || TimeoutError.isInstance(error)) return true;
-  return VendorApiError.isInstance(error) && error.httpStatus >= 500;
+  // A gateway may wrap a refusal (IP ban, permission, parameters) in a 5xx: the code still says no.
+  return VendorApiError.isInstance(error) && error.httpStatus >= 500 && !isRefusalCode(error);
 }
 
 /**

@@ -158,7 +158,12 @@ describe("DingTalkProvider: identity from state, profiles", () => {
     });
     const q = await providerFor({ ...appA, "dingtalk:profiles": { b: { appKey: B.appKey, appSecret: "bad\nsecret-value" } } });
     const mark = emu.ledger().length;
-    await expect(q.check({}, { scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" })).rejects.toThrow(/dingtalk:profiles\.b\.appSecret must not contain line breaks/);
+    await expect(q.check({}, { scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" })).rejects.toThrow(/dingtalk:profiles\.b\.appSecret .*contains U\+000A/);
+    // A character an HTTP header cannot carry (a pasted zero-width space) is refused at check too, naming the profile's key, never the value.
+    const z = await providerFor({ ...appA, "dingtalk:profiles": { b: { appKey: B.appKey, appSecret: "zero-width\u200bsecret" } } });
+    const refusal = z.check({}, { scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" });
+    await expect(refusal).rejects.toThrow(/dingtalk:profiles\.b\.appSecret .*U\+200B/);
+    await expect(refusal).rejects.not.toThrow(/zero-width\u200bsecret/);
     expect(emu.ledger().length).toBe(mark);
   });
 
