@@ -20,7 +20,8 @@ function setEntries(stack: TestStack, list: object[]): void {
 }
 
 describe("Feishu HelpdeskEventSubscription end to end", () => {
-  const fx = emulatorPerFile();
+  // Ten resources need ten distinct pairs: any pair of the documented shape, as the provider accepts.
+  const fx = emulatorPerFile({ feishuEventPairs: "shaped" });
   let stack: TestStack;
   beforeAll(() => {
     stack = fx.stack({ program: "examples/from-config", config: emulatorConfig(fx.emu, DEFAULT_CREDENTIALS) });

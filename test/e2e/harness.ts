@@ -232,12 +232,12 @@ export interface EmulatorFixture {
   stack(opts: TestStackOptions): TestStack;
 }
 
-/** Starts one emulator for a test file (in `beforeAll`) and stops it, with the file's stacks, in `afterAll`. */
-export function emulatorPerFile(): EmulatorFixture {
+/** Starts one emulator for a test file (in `beforeAll`, with `options`) and stops it, with the file's stacks, in `afterAll`. */
+export function emulatorPerFile(options?: Parameters<typeof startEmulator>[0]): EmulatorFixture {
   let emu: Emulator | undefined;
   const stacks: TestStack[] = [];
   beforeAll(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator(options);
   });
   afterAll(async () => {
     for (const s of stacks) s.cleanup();
