@@ -8,8 +8,9 @@ export type ProviderKind = "dingtalk" | "feishu" | "noop";
  * twice (inputs and outputs), and what the dynamic-provider host runs (it `require`s the text
  * and calls `handler()` once per distinct text and process).
  *
- * A hand-written line instead of Pulumi's closure serialization of a provider object: ~90
- * bytes instead of ~2 KB (the serializer wraps each method in ~190 bytes), and it holds no
+ * A hand-written line instead of Pulumi's closure serialization of a provider object: ~370
+ * bytes instead of ~2 KB (the serializer wraps each method in ~190 bytes; ~280 of the ~370 are
+ * the guard for a package that is not installed, see below), and it holds no
  * logic, so a fixed bug reaches existing resources and every resource of a run shares the
  * implementation's token cache and rate limiter. `handler()` returns the implementation itself,
  * so the host calls its seven methods directly. The text names no path and no version: it is
@@ -21,7 +22,18 @@ export type ProviderKind = "dingtalk" | "feishu" | "noop";
  * and reads it back from there for delete and refresh; only its length is ours to choose.
  */
 export function providerModule(kind: ProviderKind): string {
-  return `exports.handler=()=>require("pulumi-dingtalk-feishu/runtime").implementation(${JSON.stringify(kind)})`;
+  // When the package cannot be found where the program runs, none of its code is loaded, so
+  // only this text can word the error: one line naming the folder and what to do. The host
+  // prints `${e}: ${e.stack}` of a failed check, diff, read or delete to stderr, which the
+  // engine shows twice under the stack; the error is made to print exactly that line, and
+  // that one line is dropped. Anything else (a module missing *inside* the package, a bug)
+  // is rethrown untouched, with its stack.
+  return (
+    `exports.handler=()=>{let p="pulumi-dingtalk-feishu/runtime";try{return require(p).implementation(${JSON.stringify(kind)})}` +
+    `catch(e){if(!(e+"").includes(p+"'"))throw e;` +
+    `let m="pulumi-dingtalk-feishu is not installed in "+process.cwd()+": npm install it there",c=console.error;` +
+    `console.error=(...a)=>a[0]==m+": "+m||c(...a);throw Object.assign(Error(m),{name:"",stack:m})}}`
+  );
 }
 
 /** The type token Pulumi's `dynamic.Resource` would give: `pulumi-nodejs:dynamic/<module>:<type>`. */

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,9 +14,9 @@ const v01State = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "stat
 const v01Blob = (type: string): string => v01State.deployment.resources.find((r: any) => r.type === type).inputs.__provider;
 
 describe("providerModule", () => {
-  it.each(["dingtalk", "feishu", "noop"] as const)("is one line under 128 bytes that names the package and no path (%s)", (kind) => {
+  it.each(["dingtalk", "feishu", "noop"] as const)("is one line under 400 bytes that names the package and no path (%s)", (kind) => {
     const text = providerModule(kind);
-    expect(Buffer.byteLength(text)).toBeLessThan(128);
+    expect(Buffer.byteLength(text)).toBeLessThan(400);
     expect(text).not.toContain("\n");
     expect(text.match(/"[^"]*\/[^"]*"/g)).toEqual(['"pulumi-dingtalk-feishu/runtime"']);
   });
@@ -26,6 +27,41 @@ describe("providerModule", () => {
       const provider = requireFromString(providerModule(kind)).handler();
       expect(provider).toBe(runtime.implementation(kind));
       for (const m of METHODS) expect(typeof provider[m]).toBe("function");
+    }
+  });
+
+  it("where the package cannot be found, fails with one line naming the folder, printed by the host exactly once (nothing else dropped)", () => {
+    const Module = require("node:module");
+    const dir = mkdtempSync(join(tmpdir(), "pdf-shim-"));
+    const load = (text: string) => {
+      const m = new Module(join(dir, "__provider.js"));
+      m.filename = join(dir, "__provider.js");
+      m.paths = Module._nodeModulePaths(dir);
+      m._compile(text, m.filename);
+      return m.exports as { handler: () => unknown };
+    };
+    const printed: unknown[][] = [];
+    const original = console.error;
+    console.error = (...a: unknown[]) => void printed.push(a);
+    try {
+      let caught: any;
+      try {
+        load(providerModule("dingtalk")).handler();
+      } catch (e) {
+        caught = e;
+      }
+      const message = `pulumi-dingtalk-feishu is not installed in ${process.cwd()}: npm install it there`;
+      expect(caught.message).toBe(message);
+      // What the host prints for a failed check/diff/read/delete: `${e}: ${e.stack}`; it is dropped, other lines are not.
+      console.error(`${caught}: ${caught.stack}`);
+      console.error("another line");
+      expect(printed).toEqual([["another line"]]);
+      // A module missing inside the package (or any other failure) is rethrown as it is, stack and all.
+      const inner = providerModule("dingtalk").replace("require(p)", 'require("undici-missing-dependency")');
+      expect(() => load(inner).handler()).toThrow(/Cannot find module 'undici-missing-dependency'/);
+    } finally {
+      console.error = original;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

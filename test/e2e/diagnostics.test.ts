@@ -1,10 +1,13 @@
 // Every mistake a user can make reads as one clean diagnostic in the CLI output: the message
 // once under the failing resource, no JavaScript stack frames, no class-name prefix repeated
 // under the stack, no secret. Each case also asserts what the emulated vendor saw.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
-import { emulatorConfig, emulatorPerFile, type ConfigValue, type RunResult, type TestStack } from "./harness";
+import { emulatorConfig, emulatorPerFile, repoRoot, type ConfigValue, type RunResult, type TestStack } from "./harness";
 import { apiOps, callsSince, dingtalkHeld, feishuHeld, lastSeq } from "./ledger";
 
 const fx = emulatorPerFile();
@@ -348,5 +351,31 @@ describe("the vendor says no at destroy (the delete path, where the host printed
     }
     await s.destroy();
     expect(feishuHeld(fx.emu)).toEqual([]);
+  });
+});
+
+describe("the package is not installed where the program runs", () => {
+  it("destroy from a copy of the program without the package: one line naming the folder, nothing sent", async () => {
+    fx.emu.resetFaults();
+    const s = stack(only("dingtalk", base()));
+    await s.up();
+    expect(dingtalkHeld(fx.emu)).toHaveLength(1);
+    // The program's folder moves to a place where @pulumi/pulumi resolves but pulumi-dingtalk-feishu does not.
+    const moved = mkdtempSync(join(tmpdir(), "pdf-no-package-"));
+    try {
+      const programDir = join(moved, "program");
+      cpSync(s.programDir, programDir, { recursive: true });
+      mkdirSync(join(programDir, "node_modules"));
+      symlinkSync(join(repoRoot, "node_modules", "@pulumi"), join(programDir, "node_modules", "@pulumi"), "dir");
+      const copy = fx.stack({ program: programDir, config: s.config, backendDir: s.backendDir, stackName: s.stackName });
+      const { r, calls } = await failsCleanly(copy, "destroy", "files", `pulumi-dingtalk-feishu is not installed in ${programDir}: npm install it there`);
+      expect(cliOutput(r)).not.toContain("Cannot find module");
+      expect(calls).toEqual([]);
+      expect(dingtalkHeld(fx.emu)).toHaveLength(1);
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
+    }
+    await s.destroy();
+    expect(dingtalkHeld(fx.emu)).toEqual([]);
   });
 });

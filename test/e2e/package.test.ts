@@ -397,7 +397,7 @@ describe("the packed package", () => {
       for (const r of resources) {
         const blob: string = r.inputs.__provider;
         expect(blob).toContain('require("pulumi-dingtalk-feishu/runtime")');
-        expect(Buffer.byteLength(blob)).toBeLessThan(128);
+        expect(Buffer.byteLength(blob)).toBeLessThan(400);
       }
 
       let mark = lastSeq(emu);
