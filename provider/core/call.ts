@@ -103,6 +103,7 @@ export class VendorCaller {
       throw error;
     }
     const response = await this.deps.transport.send({ ...spec.request, context });
+    this.deps.logger.debug(describeExchange(context, spec.request, response, now() - startedAt));
     const outcome = spec.parse(response);
     if (outcome.ok) return outcome.value;
     const failure: VendorFailure = {
@@ -271,4 +272,16 @@ export class VendorCaller {
   private label(spec: { operation: string }): string {
     return `${vendorDisplayName(this.deps.vendor)} ${spec.operation}`;
   }
+}
+
+/**
+ * The debug line of one round trip (`PULUMI_DINGTALK_FEISHU_DEBUG=1`): what was called, where
+ * (host and path, never the query), the status, the time it took and the vendor's request id.
+ */
+function describeExchange(context: ErrorContext, request: Omit<TransportRequest, "context">, response: TransportResponse, ms: number): string {
+  const id = response.headers["x-acs-request-id"] ?? response.headers["x-tt-logid"];
+  return (
+    `${vendorDisplayName(context.vendor)} ${context.operation} ${context.target}: ${request.method} ${request.url.host}${request.url.pathname} ` +
+    `answered ${response.status} in ${Math.round(ms)} ms${id ? ` (request id ${id})` : ""}`
+  );
 }

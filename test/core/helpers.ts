@@ -34,14 +34,16 @@ export function fixture(vendor: "dingtalk" | "feishu", name: string): Record<str
   return JSON.parse(readFileSync(join(__dirname, "..", "fixtures", vendor, `${name}.json`), "utf8")) as Record<string, unknown>;
 }
 
-/** A logger keeping its lines. */
-export function memoryLogger(): Logger & { lines: string[] } {
+/** A logger keeping its lines: info and warn in `lines`, debug (one per round trip) apart in `debugLines`. */
+export function memoryLogger(): Logger & { lines: string[]; debugLines: string[] } {
   const lines: string[] = [];
+  const debugLines: string[] = [];
   return {
     lines,
+    debugLines,
     info: (m) => void lines.push(`info: ${m}`),
     warn: (m) => void lines.push(`warn: ${m}`),
-    debug: (m) => void lines.push(`debug: ${m}`),
+    debug: (m) => void debugLines.push(`debug: ${m}`),
   };
 }
 

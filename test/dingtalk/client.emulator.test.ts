@@ -67,6 +67,18 @@ describe("DingTalkClient against the emulator", () => {
     expect(logger.lines).toHaveLength(2);
   });
 
+  it("gives one debug line per round trip: where (host and path, no query), the status, the time, the request id; no secret", async () => {
+    const { client: c, logger } = client();
+    await c.subscribe(SCOPE);
+    const debug = logger.debugLines;
+    const seen = env.emulator.ledger();
+    expect(debug).toHaveLength(seen.length);
+    expect(debug[0]).toMatch(/^debug: DingTalk get access token app:\S+: POST 127\.0\.0\.1:\d+\/v1\.0\/oauth2\/accessToken answered 200 in \d+ ms \(request id \S+\)$/);
+    expect(debug[1]).toMatch(/^debug: DingTalk subscribe ORG:\S+: POST 127\.0\.0\.1:\d+\/v1\.0\/storage\/events\/subscribe answered 200 in \d+ ms \(request id \S+\)$/);
+    expect(debug.join("\n")).not.toContain(SCOPE.unionId);
+    expect(debug.join("\n")).not.toContain(APP.appSecret);
+  });
+
   it("retries a dropped connection", async () => {
     env.emulator.setFaults({ failureRate: 1, failureKinds: ["drop"] });
     const { client: c } = client({ options: { maxAttempts: 2 } });
