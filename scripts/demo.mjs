@@ -3,7 +3,8 @@
 // and its Node language host: `pulumi stack init`, `pulumi config set …`, `pulumi up --yes`,
 // then what the emulated vendors hold, `pulumi destroy --yes`, and that nothing is left.
 // The stack lives on a `file://` backend in a temporary folder; the emulator on 127.0.0.1.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -31,12 +32,16 @@ const env = {
 };
 for (const k of Object.keys(env)) if (/^(DINGTALK|FEISHU)_/.test(k)) delete env[k]; // the stack config is the demo's only source
 
-/** Runs `pulumi <args>` in the repo root, printing the command (secrets masked) and the CLI's own output. */
-function pulumi(args, { secretValue } = {}) {
+/**
+ * Runs `pulumi <args>` in the repo root, printing the command (secrets masked) and the CLI's own
+ * output. Asynchronous: the emulator runs in this process and must keep answering meanwhile.
+ */
+async function pulumi(args, { secretValue } = {}) {
   const shown = secretValue ? args.map((a) => (a === secretValue ? "<secret>" : a)) : args;
   console.log(`\n$ pulumi ${shown.join(" ")}`);
-  const r = spawnSync(join(pulumiBinDir, "pulumi"), args, { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
-  if (r.status !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.status ?? r.signal}`);
+  const child = spawn(join(pulumiBinDir, "pulumi"), args, { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
+  const [code, signal] = await once(child, "exit");
+  if (code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${code ?? signal}`);
 }
 
 const d = DEFAULT_CREDENTIALS.dingtalk.apps[0];
@@ -70,16 +75,16 @@ let failed = false;
 let stackMade = false;
 try {
   console.log(`emulator: ${emulator.url}\nbackend:  file://${backendDir} (PULUMI_BACKEND_URL)`);
-  pulumi(["stack", "init", stackName]);
+  await pulumi(["stack", "init", stackName]);
   stackMade = true;
-  for (const [key, value] of Object.entries(plain)) pulumi(["config", "set", key, value]);
-  for (const [key, value] of Object.entries(secrets)) pulumi(["config", "set", "--secret", key, value], { secretValue: value });
+  for (const [key, value] of Object.entries(plain)) await pulumi(["config", "set", key, value]);
+  for (const [key, value] of Object.entries(secrets)) await pulumi(["config", "set", "--secret", key, value], { secretValue: value });
 
-  pulumi(["up", "--yes"]);
+  await pulumi(["up", "--yes"]);
   const made = show("after pulumi up, the vendors hold");
   if (made.dingtalk.length !== 1 || made.feishu.length !== 2) throw new Error("expected 1 DingTalk and 2 Feishu subscriptions");
 
-  pulumi(["destroy", "--yes"]);
+  await pulumi(["destroy", "--yes"]);
   const left = show("after pulumi destroy, the vendors hold");
   if (left.dingtalk.length + left.feishu.length !== 0) throw new Error("subscriptions left after destroy");
   const calls = emulator.ledger().filter((e) => e.op === "subscribe" || e.op === "unsubscribe" || e.op === "token");
@@ -91,7 +96,7 @@ try {
 } finally {
   if (stackMade) {
     try {
-      pulumi(["stack", "rm", "--yes", "--force", stackName]);
+      await pulumi(["stack", "rm", "--yes", "--force", stackName]);
     } catch {
       /* reported above */
     }

@@ -106,3 +106,25 @@ describe("Automation API inline program", () => {
     expect(apiOps(callsSince(fx.emu, mark, "dingtalk"))).toEqual(["subscribe", "unsubscribe"]);
   });
 });
+
+describe("npm run demo (the README's main job)", () => {
+  it("types the user's commands in the repo root and ends with the vendors holding nothing", async () => {
+    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(repoRoot, "scripts", "demo.mjs")], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      child.stdout.on("data", (d) => (text += d));
+      child.stderr.on("data", (d) => (text += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, text }));
+    });
+    expect(output.code, output.text).toBe(0);
+    for (const line of ["$ pulumi stack init demo", "$ pulumi config set --secret dingtalk:appSecret <secret>", "$ pulumi up --yes", "$ pulumi destroy --yes"]) {
+      expect(output.text).toContain(line);
+    }
+    // What the emulated vendors held after up, as the demo read it from its emulator, then nothing.
+    expect(output.text).toMatch(/after pulumi up, the vendors hold\nDingTalk subscriptions \(1\):\n {2}ORG:\S+ as demo-operator-union-id/);
+    expect(output.text).toMatch(/after pulumi destroy, the vendors hold\nDingTalk subscriptions \(0\):\nFeishu helpdesk subscriptions \(0\):/);
+    expect(output.text).toContain("demo: OK");
+    expect(output.text).not.toContain(DEFAULT_CREDENTIALS.dingtalk.apps[0].appSecret);
+  });
+});
