@@ -18,24 +18,29 @@ interface Typed {
   output: string;
 }
 
-/** Runs `pulumi <args>` in `cwd` as a user's shell would, with a throwaway backend. */
-function typed(cwd: string, backendDir: string, args: string[]): Promise<Typed> {
+/** Runs a command to its end, keeping its stdout and stderr together as a terminal shows them. */
+function collect(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Typed> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${pulumiBinDir()}${delimiter}${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${backendDir}`,
-      PULUMI_CONFIG_PASSPHRASE: "user-path",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
-    for (const k of Object.keys(env)) if (/^(DINGTALK|FEISHU)_/.test(k)) delete env[k];
-    const child = spawn(join(pulumiBinDir(), "pulumi"), args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, output }));
   });
+}
+
+/** Runs `pulumi <args>` in `cwd` as a user's shell would, with a throwaway backend. */
+function typed(cwd: string, backendDir: string, args: string[]): Promise<Typed> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${pulumiBinDir()}${delimiter}${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "user-path",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  for (const k of Object.keys(env)) if (/^(DINGTALK|FEISHU)_/.test(k)) delete env[k];
+  return collect(join(pulumiBinDir(), "pulumi"), args, cwd, env);
 }
 
 describe("pulumi typed in the repo root (the README's run-it-yourself steps)", () => {
@@ -109,14 +114,8 @@ describe("Automation API inline program", () => {
 
 describe("npm run demo (the README's main job)", () => {
   it("types the user's commands in the repo root and ends with the vendors holding nothing", async () => {
-    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(repoRoot, "scripts", "demo.mjs")], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-      let text = "";
-      child.stdout.on("data", (d) => (text += d));
-      child.stderr.on("data", (d) => (text += d));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, text }));
-    });
+    const { code, output: text } = await collect(process.execPath, [join(repoRoot, "scripts", "demo.mjs")], repoRoot);
+    const output = { code, text };
     expect(output.code, output.text).toBe(0);
     for (const line of ["$ pulumi stack init demo", "$ pulumi config set --secret dingtalk:appSecret <secret>", "$ pulumi up --yes", "$ pulumi destroy --yes"]) {
       expect(output.text).toContain(line);
