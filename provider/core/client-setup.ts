@@ -37,11 +37,25 @@ export interface ClientSetup {
   options: NormalizedClientOptions;
 }
 
+/** What to tell the user about a vendor's refusal, when known. */
+export type VendorHint = (failure: VendorFailure, operation: string) => string | undefined;
+
+/**
+ * The hint of a client made for a named profile: the vendor's hints name the top-level keys
+ * (`dingtalk:appKey`), and each key the profile holds is named as the profile's own
+ * (`dingtalk:profiles.hr.appKey`). Without key names (the default profile) the hint is unchanged.
+ */
+export function hintNamingKeys(vendor: Vendor, hint: VendorHint, keyNames: Readonly<Partial<Record<string, string>>> | undefined): VendorHint {
+  if (keyNames === undefined) return hint;
+  const topLevelKey = new RegExp(`\\b${vendor}:(\\w+)`, "g");
+  return (failure, operation) => hint(failure, operation)?.replace(topLevelKey, (whole, key: string) => keyNames[key] ?? whole);
+}
+
 /** Fills in the defaults of {@link ClientDependencies} and builds the shared call pipeline. */
 export function setUpClient(
   vendor: Vendor,
   deps: ClientDependencies,
-  hint: (failure: VendorFailure, operation: string) => string | undefined,
+  hint: VendorHint,
 ): ClientSetup {
   const options = normalizeClientOptions(deps.options, `${vendor}:`);
   const clockInjected = deps.now !== undefined || deps.sleep !== undefined;

@@ -1,5 +1,5 @@
 import type { VendorCaller } from "../core/call";
-import { setUpClient, type ClientDependencies } from "../core/client-setup";
+import { hintNamingKeys, setUpClient, type ClientDependencies } from "../core/client-setup";
 import { ConfigError } from "../core/errors";
 import { joinEndpoint, parseEndpoint } from "../core/endpoint";
 import { requireSetting } from "../core/settings";
@@ -37,7 +37,7 @@ export class DingTalkClient {
   constructor(init: DingTalkClientInit) {
     this.endpoint = parseEndpoint(init.endpoint, "dingtalk:endpoint");
     const credentials = validateDingTalkCredentials(init.credentials);
-    const setup = setUpClient("dingtalk", init, dingTalkHint);
+    const setup = setUpClient("dingtalk", init, hintNamingKeys("dingtalk", dingTalkHint, credentials.keyNames));
     this.caller = setup.caller;
     this.identity = dingTalkIdentity(credentials);
     this.tokens = dingTalkTokenSource({ endpoint: this.endpoint, credentials, cache: setup.tokenCache, caller: this.caller });

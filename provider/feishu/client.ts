@@ -1,5 +1,5 @@
 import type { VendorCaller } from "../core/call";
-import { setUpClient, type ClientDependencies } from "../core/client-setup";
+import { hintNamingKeys, setUpClient, type ClientDependencies } from "../core/client-setup";
 import { joinEndpoint, parseEndpoint } from "../core/endpoint";
 import { requireSetting } from "../core/settings";
 import type { TokenSource } from "../core/token-source";
@@ -44,7 +44,7 @@ export class FeishuClient {
     const credentials = validateFeishuCredentials(init.credentials);
     this.helpdeskAuth = helpdeskAuthorization(init.helpdesk);
     this.helpdeskId = init.helpdesk.helpdeskId;
-    const setup = setUpClient("feishu", init, feishuHint);
+    const setup = setUpClient("feishu", init, hintNamingKeys("feishu", feishuHint, credentials.keyNames ?? init.helpdesk.keyNames));
     this.caller = setup.caller;
     this.identity = feishuIdentity(credentials);
     this.tokens = feishuTokenSource({ endpoint: this.endpoint, credentials, cache: setup.tokenCache, caller: this.caller });

@@ -152,10 +152,14 @@ describe("DingTalkProvider: identity from state, profiles", () => {
 
   it("a profile's errors name its own keys: a refused token names dingtalk:profiles.b.*, a bad character fails at check", async () => {
     const p = await providerFor({ ...appA, "dingtalk:profiles": { b: { appKey: B.appKey, appSecret: "wrong-secret-value" } } });
-    await expect(p.create({ scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" })).rejects.toMatchObject({
+    const refused = p.create({ scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" });
+    await expect(refused).rejects.toMatchObject({
       code: "AUTH_ERROR",
       keys: ["dingtalk:profiles.b.appKey", "dingtalk:profiles.b.appSecret"],
+      // The advice names the profile's keys too, not the top-level ones it does not use.
+      message: expect.stringContaining("Check dingtalk:profiles.b.appKey and dingtalk:profiles.b.appSecret."),
     });
+    await expect(refused).rejects.not.toThrow(/dingtalk:app(Key|Secret)/);
     const q = await providerFor({ ...appA, "dingtalk:profiles": { b: { appKey: B.appKey, appSecret: "bad\nsecret-value" } } });
     const mark = emu.ledger().length;
     await expect(q.check({}, { scope: "SPACE", scopeId: "k1", unionId: "u", profile: "b" })).rejects.toThrow(/dingtalk:profiles\.b\.appSecret .*contains U\+000A/);

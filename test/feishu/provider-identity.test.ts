@@ -78,6 +78,20 @@ describe("FeishuProvider: identity from state, profiles, partial results", () =>
     expect(emu.ledger().length).toBe(mark);
   });
 
+  it("a profile's refusals advise its own keys: a wrong app secret names feishu:profiles.hr.appId and .appSecret", async () => {
+    const p = await providerFor({ ...h1, "feishu:profiles": { hr: { ...profile(APP2, H2), appSecret: "fsAppSecret-wrong-000000000000" } } });
+    const refused = p.create({ events: [TicketCreated], profile: "hr" });
+    await expect(refused).rejects.toMatchObject({
+      keys: ["feishu:profiles.hr.appId", "feishu:profiles.hr.appSecret"],
+      message: expect.stringContaining("Check feishu:profiles.hr.appId and feishu:profiles.hr.appSecret."),
+    });
+    await expect(refused).rejects.not.toThrow(/feishu:app(Id|Secret)/);
+    // The top-level profile keeps the top-level names.
+    const top = providerFor({ ...h1, "feishu:appSecret": "fsAppSecret-wrong-000000000000" }).then((q) => q.create({ events: [TicketCreated] }));
+    await expect(top).rejects.toThrow("Check feishu:appId and feishu:appSecret.");
+    expect(held()).toEqual([]);
+  });
+
   it("a tenant token names no app: a token resource is not acted on with app credentials", async () => {
     const outs = { events: [TicketCreated], profile: "default", helpdeskId: "7001", endpoint: `${emu.url}/`, appId: "tenantAccessToken" };
     await expect((await providerFor(h1)).delete("7001/x", outs)).rejects.toThrow(/made with a pre-issued tenant access token on helpdesk 7001.*Set feishu:tenantAccessToken/);
