@@ -39,12 +39,13 @@ export function implementation(kind: ProviderKind): Implementation {
 /** Adds the once-per-run notice of a non-standard vendor endpoint to `configure`. */
 function withEndpointNotice(kind: ProviderKind, impl: Implementation): Implementation {
   if (kind === "noop" || !impl.configure) return impl;
-  const setting =
-    kind === "dingtalk" ? require("./dingtalk/settings").DINGTALK_SETTINGS.endpoint : require("./feishu/settings").FEISHU_SETTINGS.endpoint;
+  const settings = kind === "dingtalk" ? require("./dingtalk/settings") : require("./feishu/settings");
+  const [setting, profiles] =
+    kind === "dingtalk" ? [settings.DINGTALK_SETTINGS.endpoint, settings.DINGTALK_PROFILE_SPEC] : [settings.FEISHU_SETTINGS.endpoint, settings.FEISHU_PROFILE_SPEC];
   const configure = impl.configure.bind(impl);
   return {
     configure: async (req: pulumi.dynamic.ConfigureRequest) => {
-      noticeNonStandardEndpoint(kind, setting, req, processLogger());
+      noticeNonStandardEndpoint(kind, setting, req, processLogger(), process.env, profiles);
       return configure(req);
     },
     check: impl.check.bind(impl),

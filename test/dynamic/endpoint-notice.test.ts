@@ -35,3 +35,25 @@ describe("noticeNonStandardEndpoint", () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe("noticeNonStandardEndpoint with profiles", () => {
+  const spec = { namespace: "feishu", envVar: "FEISHU_PROFILES", keys: ["appId", "appSecret", "helpdeskId", "helpdeskToken", "endpoint"], inherited: ["endpoint"], secrets: [] };
+  const withProfiles = (profiles: unknown) => ({ config: { get: (k: string) => (k === "feishu:profiles" ? profiles : undefined) } }) as any;
+
+  it("names each profile's own non-standard endpoint once, from the stack config and from the environment", () => {
+    const { logger, warnings } = collect();
+    const req = withProfiles({ hr: { endpoint: "https://gw.example.com/hr" }, lark: { endpoint: "https://open.larksuite.com" }, plain: { appId: "cli_x" } });
+    const env = { FEISHU_PROFILES: JSON.stringify({ ops: { endpoint: "https://proxy.example.net" } }) };
+    for (let i = 0; i < 2; i++) noticeNonStandardEndpoint("feishu", setting, req, logger, env, spec);
+    expect(warnings).toEqual([
+      "FEISHU_PROFILES (ops.endpoint) is https://proxy.example.net, not one of Feishu's documented hosts (https://open.feishu.cn, https://open.larksuite.com); using it as configured.",
+      "feishu:profiles.hr.endpoint is https://gw.example.com/hr, not one of Feishu's documented hosts (https://open.feishu.cn, https://open.larksuite.com); using it as configured.",
+    ]);
+  });
+
+  it("leaves a malformed profile map to the settings' own error", () => {
+    const { logger, warnings } = collect();
+    expect(() => noticeNonStandardEndpoint("feishu", setting, withProfiles("{not json"), logger, {}, spec)).not.toThrow();
+    expect(warnings).toEqual([]);
+  });
+});
