@@ -10,9 +10,11 @@ import { DEFAULT_CREDENTIALS } from "../../provider/emulator";
 import { emulatorConfig, emulatorPerFile, repoRoot, type ConfigValue, type RunResult, type TestStack } from "./harness";
 import { apiOps, callsSince, dingtalkHeld, feishuHeld, lastSeq } from "./ledger";
 
-const fx = emulatorPerFile();
-const PROGRAM = "test/e2e/programs/diagnostics-subscriptions";
 const C = DEFAULT_CREDENTIALS;
+/** A DingTalk app of the same organization that lacks Storage.Event.Write: its subscribe answers 403 permissionDenied. */
+const UNPERMITTED = { appKey: "dingnopermission00001", appSecret: "dtAppSecret-nopermission-6d2b8f0a4c1e3957", corpId: C.dingtalk.apps[0].corpId, permissions: false };
+const fx = emulatorPerFile({ dingtalk: { apps: [...C.dingtalk.apps, UNPERMITTED] } });
+const PROGRAM = "test/e2e/programs/diagnostics-subscriptions";
 
 /** Every secret the tests configure: none may appear in any output. */
 const SECRETS = [
@@ -23,6 +25,8 @@ const SECRETS = [
   C.feishu.helpdesks[0].helpdeskToken,
   C.feishu.preIssuedTokens[0],
   "wrongSecret-diagnostics-0123456789",
+  UNPERMITTED.appSecret,
+  "fsHelpdeskToken-wrong-diagnostics-0123",
 ];
 
 /** The CLI output of one operation, as the user's terminal or a pipeline log shows it. */
@@ -262,6 +266,22 @@ describe("the vendor says no at up: what was attempted on what, the vendor's cod
       undefined,
       "files",
       "paramError",
+      ["subscribe"],
+    ],
+    [
+      "the DingTalk app lacks the Storage.Event.Write permission (permissionDenied)",
+      () => ({ ...only("dingtalk", base()), "dingtalk:appKey": UNPERMITTED.appKey, "dingtalk:appSecret": { value: UNPERMITTED.appSecret, secret: true } }),
+      undefined,
+      "files",
+      "403 permissionDenied: The app lacks the permission Storage.Event.Write (request id",
+      ["subscribe"],
+    ],
+    [
+      "Feishu refuses the helpdesk credentials (154003)",
+      () => ({ ...only("feishu", base()), "feishu:helpdeskToken": { value: "fsHelpdeskToken-wrong-diagnostics-0123", secret: true } }),
+      undefined,
+      "tickets",
+      "Check feishu:helpdeskId and feishu:helpdeskToken, and that the app has the helpdesk:all:readonly permission.",
       ["subscribe"],
     ],
     [
