@@ -39,6 +39,14 @@ export interface RawProfile {
 }
 
 /**
+ * The name of one key of a profile, as read: `dingtalk:profiles.hr.endpoint` from the stack config,
+ * `DINGTALK_PROFILES (hr.endpoint)` from the environment.
+ */
+export function rawProfileKeyName(spec: ProfileSpec, from: string, profile: string, key: string): string {
+  return from === spec.envVar ? `${spec.envVar} (${profile}.${key})` : `${from}.${profile}.${key}`;
+}
+
+/**
  * Reads `<namespace>:profiles` from the stack config and `<envVar>` (JSON) from the environment.
  * A profile defined in both comes from the stack config, whole. Structured config arrives as an
  * object (or, from older engines, as JSON text) with `--secret` values wrapped inside; both forms
@@ -49,14 +57,14 @@ export function readProfiles(config: pulumi.dynamic.Config | undefined, spec: Pr
   const profiles = new Map<string, RawProfile>();
   const envText = env[spec.envVar]?.trim();
   if (envText) {
-    for (const [name, values] of parseProfileMap(parseJson(envText, spec.envVar), spec.envVar, spec, (n, k) => `${spec.envVar} (${n}.${k})`)) {
+    for (const [name, values] of parseProfileMap(parseJson(envText, spec.envVar), spec.envVar, spec, (n, k) => rawProfileKeyName(spec, spec.envVar, n, k))) {
       profiles.set(name, { from: spec.envVar, values });
     }
   }
   const raw = config?.get(configKey) as unknown;
   if (raw !== undefined && raw !== "") {
     const value = typeof raw === "string" ? parseJson(raw, configKey) : raw;
-    for (const [name, values] of parseProfileMap(value, configKey, spec, (n, k) => `${configKey}.${n}.${k}`)) {
+    for (const [name, values] of parseProfileMap(value, configKey, spec, (n, k) => rawProfileKeyName(spec, configKey, n, k))) {
       profiles.set(name, { from: configKey, values });
     }
   }

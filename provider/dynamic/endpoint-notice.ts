@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { nonStandardEndpointNotice, parseEndpoint } from "../core/endpoint";
 import type { Logger } from "../core/logger";
 import { SettingsSource, type SettingName } from "../config/settings-source";
-import { readProfiles, type ProfileSpec } from "../config/profiles";
+import { rawProfileKeyName, readProfiles, type ProfileSpec } from "../config/profiles";
 
 const said = new Set<string>();
 
@@ -30,8 +30,7 @@ export function noticeNonStandardEndpoint(
       // Reported by the settings of whichever profile is used.
     }
     for (const [name, raw] of map) {
-      const where = raw.from === profiles.envVar ? `${profiles.envVar} (${name}.endpoint)` : `${raw.from}.${name}.endpoint`;
-      endpoints.push({ value: raw.values.endpoint, name: where });
+      endpoints.push({ value: raw.values.endpoint, name: rawProfileKeyName(profiles, raw.from, name, "endpoint") });
     }
   }
   for (const { value, name } of endpoints) {
