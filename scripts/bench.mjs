@@ -172,6 +172,21 @@ async function sample(kind, n, { exportState = false, extra, env } = {}) {
   }
 }
 
+/**
+ * RUNS samples of each program at size n, interleaved (baseline, provider, baseline, …) so that
+ * drift on a shared machine hits both sides alike. `provider` may depend on the run's index.
+ */
+async function interleaved(n, { baseline = {}, provider = {}, onRun } = {}) {
+  const base = [];
+  const prov = [];
+  for (let run = 0; run < RUNS; run++) {
+    base.push(await sample("baseline", n, baseline));
+    prov.push(await sample("provider", n, typeof provider === "function" ? provider(run) : provider));
+    onRun?.(run, base.at(-1), prov.at(-1));
+  }
+  return { base, prov };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -218,29 +233,19 @@ try {
   for (const n of SIZES) {
     const unlimited = n >= UNLIMITED_FROM;
     const extra = unlimited ? UNLIMITED : {};
-    const base = [];
-    const prov = [];
-    let state;
-    for (let run = 0; run < RUNS; run++) {
-      // Interleaved, so that drift on a shared machine hits both sides alike.
-      base.push(await sample("baseline", n));
-      const p = await sample("provider", n, { exportState: run === 0, extra });
-      state ??= p.state;
-      prov.push(p);
-      log(`n=${n} run ${run + 1}/${RUNS}: up ${fmtS(base.at(-1).up.ms)} / ${fmtS(p.up.ms)} s, destroy ${fmtS(base.at(-1).destroy.ms)} / ${fmtS(p.destroy.ms)} s (baseline / provider)`);
-    }
-    // The engine's lever for large stacks on self-managed backends: only the final checkpoint is written.
-    // Both programs again without the per-step checkpoints: what is left of the gap is the
-    // engine's and the provider's work besides rewriting the checkpoint.
+    const { base, prov } = await interleaved(n, {
+      provider: (run) => ({ exportState: run === 0, extra }),
+      onRun: (run, b, p) =>
+        log(`n=${n} run ${run + 1}/${RUNS}: up ${fmtS(b.up.ms)} / ${fmtS(p.up.ms)} s, destroy ${fmtS(b.destroy.ms)} / ${fmtS(p.destroy.ms)} s (baseline / provider)`),
+    });
+    const state = prov[0].state;
+    // The engine's lever for large stacks on self-managed backends (only the final checkpoint is
+    // written): both programs again with it, so what is left of the gap is the engine's and the
+    // provider's work besides rewriting the checkpoint.
     let skipCheckpoints;
     if (unlimited) {
       const skip = { PULUMI_SKIP_CHECKPOINTS: "true" };
-      const b = [];
-      const p = [];
-      for (let run = 0; run < RUNS; run++) {
-        b.push(await sample("baseline", n, { env: skip }));
-        p.push(await sample("provider", n, { extra, env: skip }));
-      }
+      const { base: b, prov: p } = await interleaved(n, { baseline: { env: skip }, provider: { extra, env: skip } });
       skipCheckpoints = {
         runs: RUNS,
         up: median(p.map((s) => s.up.ms)),
@@ -278,13 +283,9 @@ try {
   // The vendor's own limit: the emulator throttles at 20 QPS per app per API.
   if (THROTTLED_N > 0) {
     emu.setFaults({ latencyMs: LATENCY_MS, throttleQps: VENDOR_QPS });
-    const tBase = [];
-    const tProv = [];
-    for (let run = 0; run < RUNS; run++) {
-      tBase.push(await sample("baseline", THROTTLED_N));
-      tProv.push(await sample("provider", THROTTLED_N));
-      log(`n=${THROTTLED_N} at ${VENDOR_QPS} QPS, run ${run + 1}/${RUNS}: baseline up ${fmtS(tBase.at(-1).up.ms)} s, provider up ${fmtS(tProv.at(-1).up.ms)} s`);
-    }
+    const { base: tBase, prov: tProv } = await interleaved(THROTTLED_N, {
+      onRun: (run, b, p) => log(`n=${THROTTLED_N} at ${VENDOR_QPS} QPS, run ${run + 1}/${RUNS}: baseline up ${fmtS(b.up.ms)} s, provider up ${fmtS(p.up.ms)} s`),
+    });
     const throttledShare = (s, o) => {
       const calls = s[o].calls.filter((e) => e.op === (o === "up" ? "subscribe" : "unsubscribe"));
       return calls.filter((e) => e.fault === "throttled").length / calls.length;
